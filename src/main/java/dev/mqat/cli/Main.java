@@ -1,0 +1,33 @@
+package dev.mqat.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code mqat} command line. */
+@Command(
+        name = "mqat",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Modular quantization-aware training for 6D object pose estimation.",
+        subcommands = {
+            DoctorCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command; see 'mqat --help'");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code: 0 success, 1 failure, 2 usage error. */
+    public static int execute(String... args) {
+        return Cli.commandLine(new Main()).execute(args);
+    }
+}
