@@ -1,0 +1,64 @@
+package dev.mqat.train;
+
+import java.io.PrintStream;
+import java.time.Duration;
+
+/**
+ * A progress line on stderr for long work: done/total, rate, ETA and a caller-supplied detail (loss parts).
+ *
+ * <p>Prints at most once per {@code intervalMillis} and always for the last unit, so that logs stay short.
+ */
+public final class Progress {
+    private final String label;
+    private final long total;
+    private final String unit;
+    private final PrintStream out;
+    private final long intervalMillis;
+    private final long startNanos;
+    private final long startDone;
+    private long lastPrintMillis;
+
+    /**
+     * @param label what is being done, e.g. {@code train}
+     * @param total units to do (steps, images)
+     * @param startDone units already done before this process (resumed runs), excluded from the rate
+     * @param unit name of a unit for the rate, e.g. {@code img}
+     */
+    public Progress(String label, long total, long startDone, String unit, PrintStream out, long intervalMillis) {
+        this.label = label;
+        this.total = total;
+        this.unit = unit;
+        this.out = out;
+        this.intervalMillis = intervalMillis;
+        this.startNanos = System.nanoTime();
+        this.startDone = startDone;
+    }
+
+    public Progress(String label, long total, String unit) {
+        this(label, total, 0, unit, System.err, 1000);
+    }
+
+    /** Reports that {@code done} units are finished. */
+    public void update(long done, String detail) {
+        long now = System.currentTimeMillis();
+        if (done < total && now - lastPrintMillis < intervalMillis) {
+            return;
+        }
+        lastPrintMillis = now;
+        out.println(line(done, detail));
+        out.flush();
+    }
+
+    /** Elapsed time since this object was created. */
+    public Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    String line(long done, String detail) {
+        double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+        double rate = (done - startDone) / seconds;
+        String eta = rate > 0 ? Durations.format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "?";
+        return String.format("%s %d/%d (%.0f%%) %.1f %s/s ETA %s%s", label, done, total, 100.0 * done / Math.max(1, total),
+                rate, unit, eta, detail == null || detail.isEmpty() ? "" : " " + detail);
+    }
+}
