@@ -1,6 +1,9 @@
 package dev.mqat.data;
 
 import dev.mqat.AtomicFiles;
+import dev.mqat.geometry.Mesh;
+import dev.mqat.geometry.PlyEncoding;
+import dev.mqat.geometry.PlyFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +40,21 @@ public final class BopWriter {
     /** The dataset root folder. */
     public Path root() {
         return root;
+    }
+
+    /**
+     * Writes {@code models/obj_XXXXXX.ply} (mm).
+     *
+     * @param encoding {@link PlyEncoding#ASCII} as BOP ships, or binary little-endian (smaller, faster to read)
+     * @return the file written
+     */
+    public Path writeModel(int objId, Mesh mesh, PlyEncoding encoding) {
+        if (objId <= 0) {
+            throw new IllegalArgumentException("obj_id must be positive, found " + objId);
+        }
+        Path file = root.resolve(BopLayout.MODELS).resolve(BopLayout.modelFileName(objId));
+        PlyFormat.write(file, mesh, encoding);
+        return file;
     }
 
     /**
