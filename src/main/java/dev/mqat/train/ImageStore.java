@@ -1,0 +1,156 @@
+package dev.mqat.train;
+
+import dev.mqat.data.BopDataset;
+import dev.mqat.data.BopImage;
+import dev.mqat.data.GroundTruth;
+import dev.mqat.data.ObjectInfo;
+import dev.mqat.geometry.CameraIntrinsics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
+
+/**
+ * Loads the images of a dataset split into memory at network resolution.
+ *
+ * <p>Each image is scaled so that its longer side equals the network input and padded with black at the
+ * right/bottom; the camera is adjusted accordingly, so poses stay valid. Masks are resized with nearest
+ * neighbour. 16-bit and grey images are converted to 8-bit RGB by ImageIO's colour conversion.
+ */
+public final class ImageStore {
+
+    private ImageStore() {}
+
+    /** Network class index of each object id: position in the dataset's sorted object ids (as WDR). */
+    public static int classIndex(BopDataset dataset, int objId) {
+        List<ObjectInfo> objects = dataset.objects();
+        for (int i = 0; i < objects.size(); i++) {
+            if (objects.get(i).objId() == objId) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("object id " + objId + " is not in " + dataset.root() + "/models/models_info.json");
+    }
+
+    /**
+     * Loads every image of {@code split}, in the dataset's order, using {@code threads} threads.
+     *
+     * @param limit load at most this many images (first ones), or all when {@code <= 0}
+     */
+    public static List<TrainingImage> load(BopDataset dataset, String split, int sizePx, int threads, int limit) {
+        List<BopImage> images = dataset.images(split);
+        if (limit > 0 && images.size() > limit) {
+            images = images.subList(0, limit);
+        }
+        TrainingImage[] out = new TrainingImage[images.size()];
+        Progress progress = new Progress("load " + split, images.size(), "img");
+        AtomicInteger done = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            List<BopImage> all = images;
+            for (int i = 0; i < all.size(); i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    out[index] = load(dataset, all.get(index), sizePx);
+                    progress.update(done.incrementAndGet(), "");
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading " + split, e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return List.of(out);
+    }
+
+    /** Loads one image and its objects at network resolution. */
+    public static TrainingImage load(BopDataset dataset, BopImage image, int sizePx) {
+        BufferedImage src = read(image.rgbPath());
+        double scale = (double) sizePx / Math.max(src.getWidth(), src.getHeight());
+        int w = (int) Math.round(src.getWidth() * scale);
+        int h = (int) Math.round(src.getHeight() * scale);
+        byte[] rgb = new byte[sizePx * sizePx * 3];
+        BufferedImage resized = resize(src, w, h, true);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = resized.getRGB(x, y);
+                int o = (y * sizePx + x) * 3;
+                rgb[o] = (byte) (p >> 16);
+                rgb[o + 1] = (byte) (p >> 8);
+                rgb[o + 2] = (byte) p;
+            }
+        }
+        double sx = (double) w / src.getWidth();
+        double sy = (double) h / src.getHeight();
+        CameraIntrinsics camera = image.camera().scaled(sx, sy, sizePx, sizePx);
+        List<TrainingImage.TrainingObject> objects = new ArrayList<>();
+        for (GroundTruth gt : image.groundTruths()) {
+            int objId = gt.instance().objId();
+            ObjectInfo info = dataset.object(objId);
+            byte[] mask = null;
+            if (gt.maskVisibPath().isPresent()) {
+                BufferedImage m = resize(read(gt.maskVisibPath().get()), w, h, false);
+                mask = new byte[sizePx * sizePx];
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        mask[y * sizePx + x] = (byte) ((m.getRGB(x, y) & 0xff) > 127 ? 1 : 0);
+                    }
+                }
+            }
+            objects.add(new TrainingImage.TrainingObject(classIndex(dataset, objId), gt.instance().objectToCamera(), mask,
+                    info.bboxCornersMm(), info.diameterMm()));
+        }
+        return new TrainingImage(rgb, sizePx, camera, objects);
+    }
+
+    private static BufferedImage read(Path path) {
+        try {
+            BufferedImage img = ImageIO.read(path.toFile());
+            if (img == null) {
+                throw new UncheckedIOException(new IOException(path + ": not a readable image"));
+            }
+            return img;
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BufferedImage resize(BufferedImage src, int w, int h, boolean smooth) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        if (src.getWidth() == w && src.getHeight() == h) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    out.setRGB(x, y, src.getRGB(x, y));
+                }
+            }
+            return out;
+        }
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, smooth
+                ? RenderingHints.VALUE_INTERPOLATION_BILINEAR : RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(src, 0, 0, w, h, null);
+        g.dispose();
+        return out;
+    }
+}
