@@ -1,0 +1,25 @@
+package dev.mqat.train;
+
+import java.util.List;
+
+/**
+ * One training batch, built on the Java side and turned into tensors by the trainer.
+ *
+ * @param step global step index (0-based) this batch is for
+ * @param epoch epoch the batch belongs to
+ * @param pixels normalised input, {@code [N, 3, S, S]} row-major (see {@link BatchLoader#normalize})
+ * @param images the (augmented) images with their annotations, in batch order
+ */
+public record Batch(long step, int epoch, float[] pixels, List<TrainingImage> images) {
+    public Batch {
+        images = List.copyOf(images);
+    }
+
+    public int size() {
+        return images.size();
+    }
+
+    public int sizePx() {
+        return images.get(0).sizePx();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.mqat.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds training batches ahead of the trainer on background threads.
+ *
+ * <p>The content of batch k depends only on (seed, k): the image order of each epoch is a permutation seeded by
+ * (seed, epoch) and each image's augmentation by (seed, step, position). So a run resumed at step k sees exactly
+ * the batches an uninterrupted run would, whatever the thread timing. Incomplete trailing batches are dropped.
+ */
+public final class BatchLoader implements AutoCloseable {
+    /** Input normalisation: {@code (v / 255 - MEAN) / STD} per channel. */
+    public static final float MEAN = 0.5f;
+    public static final float STD = 0.25f;
+
+    private final List<TrainingImage> images;
+    private final int batchSize;
+    private final long seed;
+    private final Augmenter augmenter;
+    private final ExecutorService workers;
+    private final BlockingQueue<Future<Batch>> queue;
+    private final Thread feeder;
+    private volatile boolean closed;
+
+    /**
+     * Starts producing batches for steps {@code firstStep, firstStep + 1, ...} until {@code lastStepExclusive}.
+     *
+     * @param threads background threads that build batches (at least 1)
+     */
+    public BatchLoader(List<TrainingImage> images, int batchSize, long seed, AugmentationConfig augmentation,
+            long firstStep, long lastStepExclusive, int threads) {
+        if (images.size() < batchSize) {
+            throw new IllegalArgumentException("train.batchSize: " + batchSize + " is larger than the training set ("
+                    + images.size() + " images)");
+        }
+        this.images = images;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        this.augmenter = new Augmenter(augmentation);
+        this.workers = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, "mqat-batches");
+            t.setDaemon(true);
+            return t;
+        });
+        this.queue = new ArrayBlockingQueue<>(Math.max(2, 2 * threads));
+        this.feeder = new Thread(() -> {
+            try {
+                for (long s = firstStep; s < lastStepExclusive && !closed; s++) {
+                    long step = s;
+                    queue.put(workers.submit(() -> build(step)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mqat-batch-feeder");
+        feeder.setDaemon(true);
+        feeder.start();
+    }
+
+    /** Batches per epoch (trailing incomplete batch dropped). */
+    public static long stepsPerEpoch(int imageCount, int batchSize) {
+        return imageCount / batchSize;
+    }
+
+    /** The next batch, in step order; blocks until it is ready. */
+    public Batch next() {
+        try {
+            Future<Batch> f = queue.poll(10, TimeUnit.MINUTES);
+            if (f == null) {
+                throw new IllegalStateException("no batch produced within 10 minutes (loader stalled or past its last step)");
+            }
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a batch", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("building a batch failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Builds the batch of global step {@code step} (pure function of seed and step). */
+    public Batch build(long step) {
+        long perEpoch = stepsPerEpoch(images.size(), batchSize);
+        int epoch = (int) (step / perEpoch);
+        int offset = (int) (step % perEpoch) * batchSize;
+        int[] order = epochOrder(seed, epoch, images.size());
+        List<TrainingImage> chosen = new ArrayList<>(batchSize);
+        for (int i = 0; i < batchSize; i++) {
+            SplittableRandom r = new SplittableRandom(mix(seed, step, i));
+            chosen.add(augmenter.apply(images.get(order[offset + i]), r));
+        }
+        return new Batch(step, epoch, normalize(chosen), chosen);
+    }
+
+    /** The image order of an epoch: a Fisher-Yates permutation seeded by (seed, epoch). */
+    public static int[] epochOrder(long seed, int epoch, int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(mix(seed, epoch, -1));
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /** Interleaved RGB bytes of each image -> normalised {@code [N, 3, S, S]} floats. */
+    public static float[] normalize(List<TrainingImage> images) {
+        int s = images.get(0).sizePx();
+        int plane = s * s;
+        float[] out = new float[images.size() * 3 * plane];
+        for (int b = 0; b < images.size(); b++) {
+            byte[] rgb = images.get(b).rgb();
+            int base = b * 3 * plane;
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < 3; c++) {
+                    out[base + c * plane + p] = ((rgb[p * 3 + c] & 0xff) / 255f - MEAN) / STD;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long mix(long seed, long a, long b) {
+        long h = seed * 0x9E3779B97F4A7C15L + a;
+        h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + b;
+        return h ^ (h >>> 29);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        feeder.interrupt();
+        workers.shutdownNow();
+    }
+}
