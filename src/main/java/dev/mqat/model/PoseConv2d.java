@@ -32,7 +32,7 @@ import java.util.Optional;
  *
  * <p>Built by {@link #builder()} in DJL's convention ({@code set*} required, {@code opt*} optional).
  */
-public final class PoseConv2d extends AbstractBlock {
+public final class PoseConv2d extends AbstractBlock implements NamedBlock {
 
     private static final String WEIGHT_QUANTIZER = "weight_quantizer";
     private static final String INPUT_QUANTIZER = "input_quantizer";
@@ -67,6 +67,7 @@ public final class PoseConv2d extends AbstractBlock {
     }
 
     /** Stable dotted layer name, e.g. {@code fpn.lateral.0}; starts with the module key. */
+    @Override
     public String name() {
         return name;
     }
