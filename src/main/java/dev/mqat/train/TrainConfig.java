@@ -1,0 +1,99 @@
+package dev.mqat.train;
+
+/**
+ * How {@code mqat train} trains: budget, batch, optimizer, schedule, augmentation, seed.
+ *
+ * <p>Exactly one budget is set: {@code epochs}, {@code steps} or {@code timeLimitSeconds} (the others 0).
+ * Step and epoch budgets are exactly reproducible and resumable; a time budget ends at the first step past the
+ * limit, so its step count depends on the machine. The learning rate warms up linearly over {@code warmupSteps},
+ * then follows a cosine from {@code learningRate} to 0 over the budget (by steps, or by elapsed time).
+ *
+ * @param batchSize images per step (default 32)
+ * @param optimizer optimizer (default ADAM)
+ * @param learningRate base learning rate (default 1e-3)
+ * @param warmupSteps linear warm-up steps (default 50)
+ * @param epochs epoch budget, or 0
+ * @param steps step budget, or 0
+ * @param timeLimitSeconds wall-clock budget in seconds, or 0
+ * @param seed root seed of initialisation, data order and augmentation (default 1)
+ * @param augmentation geometric augmentation (default {@link AugmentationConfig#defaults()})
+ * @param loaderThreads background threads building batches (default 1)
+ * @param validateEverySteps run validation every this many steps, or 0 for once per epoch (default 0)
+ */
+public record TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
+        long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
+        long validateEverySteps) {
+
+    public TrainConfig {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("train.batchSize: must be at least 1, found " + batchSize);
+        }
+        if (optimizer == null) {
+            throw new IllegalArgumentException("train.optimizer: required; expected one of ADAM, SGD");
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("train.learningRate: must be positive, found " + learningRate);
+        }
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("train.warmupSteps: must be >= 0, found " + warmupSteps);
+        }
+        int budgets = (epochs > 0 ? 1 : 0) + (steps > 0 ? 1 : 0) + (timeLimitSeconds > 0 ? 1 : 0);
+        if (budgets != 1 || epochs < 0 || steps < 0 || timeLimitSeconds < 0) {
+            throw new IllegalArgumentException("train: set exactly one budget of epochs, steps, timeLimitSeconds; found "
+                    + epochs + ", " + steps + ", " + timeLimitSeconds);
+        }
+        if (augmentation == null) {
+            throw new IllegalArgumentException("train.augmentation: required");
+        }
+        if (loaderThreads < 1) {
+            throw new IllegalArgumentException("train.loaderThreads: must be at least 1, found " + loaderThreads);
+        }
+        if (validateEverySteps < 0) {
+            throw new IllegalArgumentException("train.validateEverySteps: must be >= 0, found " + validateEverySteps);
+        }
+    }
+
+    /** 10 epochs of Adam at 1e-3, batch 32, default augmentation, seed 1. */
+    public static TrainConfig defaults() {
+        return new TrainConfig(32, OptimizerKind.ADAM, 1e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0);
+    }
+
+    public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps, newTimeLimitSeconds,
+                seed, augmentation, loaderThreads, validateEverySteps);
+    }
+
+    public TrainConfig withBatchSize(int n) {
+        return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
+                loaderThreads, validateEverySteps);
+    }
+
+    public TrainConfig withOptimizer(OptimizerKind kind, double lr) {
+        return new TrainConfig(batchSize, kind, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
+                loaderThreads, validateEverySteps);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
+                augmentation, loaderThreads, validateEverySteps);
+    }
+
+    public TrainConfig withAugmentation(AugmentationConfig a) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, a,
+                loaderThreads, validateEverySteps);
+    }
+
+    public TrainConfig withValidateEverySteps(long n) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, n);
+    }
+
+    /** Learning rate at {@code step} given the fraction of the budget used ({@code 0..1}). */
+    public double learningRateAt(long step, double budgetFraction) {
+        if (step < warmupSteps) {
+            return learningRate * (step + 1) / (warmupSteps + 1);
+        }
+        double f = Math.min(1, Math.max(0, budgetFraction));
+        return learningRate * 0.5 * (1 + Math.cos(Math.PI * f));
+    }
+}
