@@ -73,6 +73,11 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
                 loaderThreads, validateEverySteps);
     }
 
+    public TrainConfig withWarmupSteps(int n) {
+        return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed, augmentation,
+                loaderThreads, validateEverySteps);
+    }
+
     public TrainConfig withSeed(long s) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
                 augmentation, loaderThreads, validateEverySteps);

@@ -1,0 +1,125 @@
+package dev.mqat.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import dev.mqat.geometry.CameraIntrinsics;
+import dev.mqat.model.ModelConfig;
+import dev.mqat.model.PoseNet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PoseTrainerTest {
+    @TempDir
+    Path tmp;
+
+    private static final ModelConfig TINY = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.25);
+
+    /** Regress the corner offsets to a value set by the image brightness: a loss the network can lower. */
+    private static PoseTrainer.LossParts objective(NDList out, Batch batch) {
+        NDArray logits = out.get(1);
+        NDArray target = logits.getManager().create(batch.pixels(), new ai.djl.ndarray.types.Shape(batch.size(), 3, 64, 64))
+                .reshape(batch.size(), -1).mean(new int[] {1}).reshape(batch.size(), 1, 1);
+        NDArray loss = logits.sub(target).square().mean();
+        return new PoseTrainer.LossParts(loss, Map.of("mse", loss));
+    }
+
+    private static List<TrainingImage> images(int n) {
+        Random r = new Random(3);
+        List<TrainingImage> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] rgb = new byte[64 * 64 * 3];
+            int level = r.nextInt(256);
+            for (int p = 0; p < rgb.length; p++) {
+                rgb[p] = (byte) Math.min(255, level + r.nextInt(20));
+            }
+            list.add(new TrainingImage(rgb, 64, new CameraIntrinsics(80, 80, 31.5, 31.5, 64, 64), List.of()));
+        }
+        return list;
+    }
+
+    private static TreeMap<String, float[]> train(Path run, TrainConfig config, PoseTrainer.Objective objective,
+            boolean resume) {
+        Engine.getInstance().setRandomSeed(7);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PoseNet net = PoseNet.create(TINY, manager);
+            PoseTrainer.fit(config, net, manager, images(16), objective, n -> 0.0, run, resume);
+            TreeMap<String, float[]> params = new TreeMap<>();
+            for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
+                params.put(e.getKey(), e.getValue().getArray().toFloatArray());
+            }
+            return params;
+        }
+    }
+
+    @Test
+    void lossDecreasesAndLogIsWritten() throws Exception {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 30, 0).withWarmupSteps(0)
+                .withAugmentation(AugmentationConfig.none()).withValidateEverySteps(10);
+        Engine.getInstance().setRandomSeed(7);
+        double first;
+        double last;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PoseNet net = PoseNet.create(TINY, manager);
+            List<Double> losses = new ArrayList<>();
+            PoseTrainer.Objective recording = (out, batch) -> {
+                PoseTrainer.LossParts p = objective(out, batch);
+                losses.add((double) p.total().getFloat());
+                return p;
+            };
+            PoseTrainer.fit(config, net, manager, images(16), recording, null, tmp, false);
+            first = (losses.get(0) + losses.get(1) + losses.get(2) + losses.get(3)) / 4;
+            last = (losses.get(26) + losses.get(27) + losses.get(28) + losses.get(29)) / 4;
+        }
+        assertThat(last).as("mean loss of the last 4 steps vs the first 4").isLessThan(first * 0.5);
+        List<String> log = Files.readAllLines(tmp.resolve("log.jsonl"));
+        assertThat(log).anyMatch(l -> l.contains("\"event\":\"validation\"")).anyMatch(l -> l.contains("\"event\":\"end\""));
+        assertThat(tmp.resolve("checkpoints/last.ckpt")).exists();
+        assertThat(tmp.resolve("checkpoints/best.ckpt")).exists();
+    }
+
+    @Test
+    void resumeAfterInterruptionMatchesUninterruptedRun() {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
+        TreeMap<String, float[]> straight = train(tmp.resolve("a"), config, PoseTrainerTest::objective, false);
+
+        int[] calls = {0};
+        PoseTrainer.Objective dying = (out, batch) -> {
+            if (++calls[0] == 6) {
+                throw new IllegalStateException("killed");
+            }
+            return objective(out, batch);
+        };
+        Path b = tmp.resolve("b");
+        assertThatThrownBy(() -> train(b, config, dying, false)).hasMessageContaining("killed");
+        TreeMap<String, float[]> resumed = train(b, config, PoseTrainerTest::objective, true);
+
+        assertThat(resumed.keySet()).isEqualTo(straight.keySet());
+        for (String name : straight.keySet()) {
+            assertThat(resumed.get(name)).as("parameter %s after resume", name).containsExactly(straight.get(name));
+        }
+    }
+
+    @Test
+    void nanLossStopsWithAClearMessage() {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 5, 0);
+        PoseTrainer.Objective nan = (out, batch) -> {
+            NDArray l = out.get(0).sum().mul(Float.NaN);
+            return new PoseTrainer.LossParts(l, Map.of());
+        };
+        assertThatThrownBy(() -> train(tmp.resolve("n"), config, nan, false))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("loss is NaN at step 0");
+    }
+}
