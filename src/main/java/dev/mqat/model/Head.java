@@ -1,0 +1,113 @@
+package dev.mqat.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pose head shared by all pyramid levels (module {@code head}): a classification tower
+ * {@code head.cls_tower.<i>} and a pose tower {@code head.pose_tower.<i>}, each 3x3 conv (bias) + GroupNorm
+ * ({@code .norm}) + ReLU; then {@code head.cls_logits} (3x3, one logit per class, bias at the focal-loss prior
+ * -log(99)) and {@code head.pose_pred} (3x3, 16 values per class) multiplied by a learnable per-level scale
+ * ({@code head.level_scale}, one value per level, init 1). Conv init normal(0, 0.01), zero bias (as WDR).
+ *
+ * <p>Input one feature map per level; output {@code [cls_0 .. cls_{L-1}, pose_0 .. pose_{L-1}]} with
+ * {@code cls_l = [N, C, H_l, W_l]} and {@code pose_l = [N, 16 C, H_l, W_l]}. Pose channel {@code 16 c + k} is
+ * the x offset of corner k of class c, {@code 16 c + 8 + k} its y offset, both in units of the level's anchor size
+ * (see {@link AnchorGrid}).
+ */
+public final class Head extends ContainerBlock implements NamedBlock {
+
+    /** Prior probability of the focal-loss bias initialisation. */
+    static final double PRIOR = 0.01;
+
+    private final List<PoseConv2d> clsTower = new ArrayList<>();
+    private final List<GroupNorm2d> clsNorm = new ArrayList<>();
+    private final List<PoseConv2d> poseTower = new ArrayList<>();
+    private final List<GroupNorm2d> poseNorm = new ArrayList<>();
+    private final PoseConv2d clsLogits;
+    private final PoseConv2d posePred;
+    private final Parameter levelScale;
+    private final int levels;
+    private final int numClasses;
+
+    Head(ModelConfig config, int inChannels) {
+        Architecture a = config.arch();
+        int t = config.channels(a.towerChannels);
+        int groups = config.groups(t);
+        levels = config.levels();
+        numClasses = config.numClasses();
+        int in = inChannels;
+        for (int i = 0; i < a.towerConvs; i++) {
+            clsTower.add(addChildBlock("cls_tower." + i, conv("head.cls_tower." + i, in, t, Initializer.ZEROS)));
+            clsNorm.add(addChildBlock("cls_tower." + i + ".norm", new GroupNorm2d("head.cls_tower." + i + ".norm", t, groups)));
+            in = t;
+        }
+        in = inChannels;
+        for (int i = 0; i < a.towerConvs; i++) {
+            poseTower.add(addChildBlock("pose_tower." + i, conv("head.pose_tower." + i, in, t, Initializer.ZEROS)));
+            poseNorm.add(addChildBlock("pose_tower." + i + ".norm", new GroupNorm2d("head.pose_tower." + i + ".norm", t, groups)));
+            in = t;
+        }
+        double priorBias = -Math.log((1 - PRIOR) / PRIOR);
+        clsLogits = addChildBlock("cls_logits", conv("head.cls_logits", t, numClasses, Initializers.constant(priorBias)));
+        posePred = addChildBlock("pose_pred", conv("head.pose_pred", t, 16 * numClasses, Initializer.ZEROS));
+        levelScale = addParameter(Parameter.builder().setName("level_scale").setType(Parameter.Type.OTHER)
+                .optShape(new Shape(levels)).optInitializer(Initializer.ONES).build());
+    }
+
+    private static PoseConv2d conv(String name, int in, int out, Initializer bias) {
+        return PoseConv2d.builder().setName(name).setModule(NetModule.HEAD).setChannels(in, out).setKernelSize(3)
+                .optBias(true).optWeightInitializer(Initializers.normal(0.01)).optBiasInitializer(bias).build();
+    }
+
+    @Override
+    public String name() {
+        return "head";
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList cls = new NDList(levels);
+        NDList pose = new NDList(levels);
+        NDArray scales = ps.getValue(levelScale, inputs.head().getDevice(), training);
+        for (int l = 0; l < levels; l++) {
+            NDArray x = inputs.get(l);
+            NDArray c = tower(ps, x, clsTower, clsNorm, training);
+            cls.add(clsLogits.forward(ps, new NDList(c), training).singletonOrThrow());
+            NDArray p = tower(ps, x, poseTower, poseNorm, training);
+            NDArray pred = posePred.forward(ps, new NDList(p), training).singletonOrThrow();
+            pose.add(pred.mul(scales.get(l)));
+        }
+        cls.addAll(pose);
+        return cls;
+    }
+
+    private static NDArray tower(ParameterStore ps, NDArray x, List<PoseConv2d> convs, List<GroupNorm2d> norms,
+            boolean training) {
+        NDArray y = x;
+        for (int i = 0; i < convs.size(); i++) {
+            y = convs.get(i).forward(ps, new NDList(y), training).singletonOrThrow();
+            y = Activation.relu(norms.get(i).forward(ps, new NDList(y), training).singletonOrThrow());
+        }
+        return y;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape[] out = new Shape[2 * levels];
+        for (int l = 0; l < levels; l++) {
+            Shape s = inputShapes[l];
+            out[l] = new Shape(s.get(0), numClasses, s.get(2), s.get(3));
+            out[levels + l] = new Shape(s.get(0), 16L * numClasses, s.get(2), s.get(3));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mqat.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+/** Hand-checked cases for the small blocks the network is made of. */
+class BlocksTest {
+
+    @Test
+    void upsampleIsNearestNeighbour() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
+            NDArray up = Fpn.upsample2x(x, new Shape(1, 1, 4, 4));
+            assertThat(up.toFloatArray()).containsExactly(1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4);
+            NDArray cropped = Fpn.upsample2x(x, new Shape(1, 1, 3, 3));
+            assertThat(cropped.toFloatArray()).containsExactly(1, 1, 2, 1, 1, 2, 3, 3, 4);
+        }
+    }
+
+    @Test
+    void batchNormUpdatesRunningMeanByTenPercent() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            BatchNorm2d bn = new BatchNorm2d("backbone.x.bn", 2);
+            bn.initialize(m, DataType.FLOAT32, new Shape(2, 2, 1, 1));
+            NDArray x = m.create(new float[] {1, 10, 3, 20}, new Shape(2, 2, 1, 1));
+            NDArray y = bn.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+            float[] running = bn.getDirectParameters().get("running_mean").getArray().toFloatArray();
+            assertThat(running[0]).as("0.9 * 0 + 0.1 * mean(1, 3)").isCloseTo(0.2f, within(1e-6f));
+            assertThat(running[1]).as("0.9 * 0 + 0.1 * mean(10, 20)").isCloseTo(1.5f, within(1e-6f));
+            assertThat(y.toFloatArray()[0]).as("normalised by batch stats").isCloseTo(-1f, within(1e-3f));
+        }
+    }
+
+    @Test
+    void groupNormMatchesHandComputation() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            GroupNorm2d gn = new GroupNorm2d("head.t.norm", 4, 2);
+            gn.initialize(m, DataType.FLOAT32, new Shape(1, 4, 1, 2));
+            gn.getDirectParameters().get("gamma").getArray().set(new float[] {1, 2, 1, 1});
+            gn.getDirectParameters().get("beta").getArray().set(new float[] {0, 0, 5, 0});
+            // group 0 = channels 0,1: values 1,3,5,7 (mean 4, var 5); group 1 = channels 2,3: 0,0,2,2 (mean 1, var 1)
+            NDArray x = m.create(new float[] {1, 3, 5, 7, 0, 0, 2, 2}, new Shape(1, 4, 1, 2));
+            float[] y = gn.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+            double s5 = Math.sqrt(5 + 1e-5);
+            double s1 = Math.sqrt(1 + 1e-5);
+            double[] expected = {-3 / s5, -1 / s5, 2 * 1 / s5, 2 * 3 / s5, 5 - 1 / s1, 5 - 1 / s1, 1 / s1, 1 / s1};
+            for (int i = 0; i < 8; i++) {
+                assertThat((double) y[i]).as("value %d", i).isCloseTo(expected[i], within(1e-5));
+            }
+        }
+    }
+}
