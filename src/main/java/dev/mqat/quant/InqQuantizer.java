@@ -6,7 +6,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Incremental network quantization of a weight (Zhou et al., ICLR 2017) on the symmetric uniform grid of
@@ -31,26 +30,21 @@ import java.util.List;
  * harmless because forward never reads it there. Clear the optimizer state after each freeze step as the reference
  * does.
  */
-public final class InqQuantizer extends AbstractWeightQuantizer {
+public final class InqQuantizer extends UniformWeightQuantizer {
     private final Parameter scale;
     private final Parameter freeMask;
     private final Parameter frozenValues;
 
     InqQuantizer(QuantSpec spec, Shape weightShape) {
         super(spec, weightShape);
-        scale = parameter("weight_scale", new Shape(scaleCount), false, Initializer.ZEROS);
-        freeMask = parameter("weight_free_mask", weightShape, false, Initializer.ONES);
-        frozenValues = parameter("weight_frozen_values", weightShape, false, Initializer.ZEROS);
+        scale = addState("weight_scale", new Shape(scaleCount), false, Initializer.ZEROS);
+        freeMask = addState("weight_free_mask", weightShape, false, Initializer.ONES);
+        frozenValues = addState("weight_frozen_values", weightShape, false, Initializer.ZEROS);
     }
 
     @Override
     public QuantizerKind kind() {
         return QuantizerKind.INQ;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return list(scale, freeMask, frozenValues);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
  * step and 0.1 two (three at the start) epochs later. An entry holds until the next one.
  *
  * <p>Driving it: at the start of each step of a stage, {@code f = fractionAtStep(step, stageSteps)}; when it exceeds
- * a layer's {@link WeightQuantizer#fractionQuantized()}, call {@link InqQuantizer#freeze} and clear the optimizer
+ * a layer's {@link UniformWeightQuantizer#fractionQuantized()}, call {@link InqQuantizer#freeze} and clear the optimizer
  * state; the LR is {@code baseLr * lrMultiplierAtStep(step, stageSteps)}.
  *
  * @param freezes cumulative fractions, increasing in both progress and value, the last at fraction 1

@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import java.util.List;
 
 /**
  * Learned step size quantization of a weight (Esser et al., ICLR 2020), on the symmetric grid of {@link Levels}.
@@ -23,22 +22,17 @@ import java.util.List;
  * <p>Pitfalls: an optimizer can push the step to zero or below; forward uses {@code max(|s|, 1e-8)}, so the value
  * stays positive and the gradient keeps flowing.
  */
-public final class LsqQuantizer extends AbstractWeightQuantizer {
+public final class LsqQuantizer extends UniformWeightQuantizer {
     private final Parameter step;
 
     LsqQuantizer(QuantSpec spec, Shape weightShape) {
         super(spec, weightShape);
-        step = parameter("weight_step", new Shape(scaleCount), true, Initializer.ZEROS);
+        step = addState("weight_step", new Shape(scaleCount), true, Initializer.ZEROS);
     }
 
     @Override
     public QuantizerKind kind() {
         return QuantizerKind.LSQ;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return list(step);
     }
 
     @Override

@@ -11,7 +11,7 @@ public final class Quantizers {
      *
      * @param weightShape the layer's weight shape, output channel on axis 0
      */
-    public static WeightQuantizer create(QuantizerKind kind, QuantSpec spec, Shape weightShape) {
+    public static UniformWeightQuantizer create(QuantizerKind kind, QuantSpec spec, Shape weightShape) {
         return switch (kind) {
             case INQ -> new InqQuantizer(spec, weightShape);
             case LSQ -> new LsqQuantizer(spec, weightShape);

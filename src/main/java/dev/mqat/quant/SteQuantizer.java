@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import java.util.List;
 
 /**
  * Uniform straight-through weight quantization with a min-max scale: the simple QAT baseline.
@@ -18,22 +17,17 @@ import java.util.List;
  * <p>Deviation: at 1 bit the scale is {@code mean|w|} (the L2-optimal binary scale), since {@code max|w|} would move
  * every weight to the largest magnitude.
  */
-public final class SteQuantizer extends AbstractWeightQuantizer {
+public final class SteQuantizer extends UniformWeightQuantizer {
     private final Parameter scale;
 
     SteQuantizer(QuantSpec spec, Shape weightShape) {
         super(spec, weightShape);
-        scale = parameter("weight_scale", new Shape(scaleCount), false, Initializer.ZEROS);
+        scale = addState("weight_scale", new Shape(scaleCount), false, Initializer.ZEROS);
     }
 
     @Override
     public QuantizerKind kind() {
         return QuantizerKind.STE;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return list(scale);
     }
 
     @Override

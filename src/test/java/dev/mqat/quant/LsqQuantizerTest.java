@@ -22,7 +22,7 @@ class LsqQuantizerTest extends QuantTestBase {
         LsqQuantizer q = (LsqQuantizer) Quantizers.create(QuantizerKind.LSQ, QuantSpec.perTensor(3), new Shape(5));
         NDArray x = array(new float[] {-3f, -0.26f, 0.1f, 0.74f, 5f}, new Shape(5));
         q.calibrate(x);
-        Parameter step = q.parameters().get(0);
+        Parameter step = q.scaleParameter();
         step.getArray().set(new float[] {0.5f});
         assertThat(q.gradientScale()).isCloseTo(1 / Math.sqrt(15), within(1e-12));
         x.setRequiresGradient(true);
@@ -39,10 +39,10 @@ class LsqQuantizerTest extends QuantTestBase {
     @Test
     void initialStepIsTwiceMeanMagnitudeOverRootQp() {
         float[] w = {-1f, 2f, -3f, 2f};
-        WeightQuantizer q = Quantizers.create(QuantizerKind.LSQ, QuantSpec.perTensor(4), new Shape(4));
+        UniformWeightQuantizer q = Quantizers.create(QuantizerKind.LSQ, QuantSpec.perTensor(4), new Shape(4));
         q.calibrate(array(w, new Shape(4)));
         assertThat(q.scales()[0]).isCloseTo((float) (2 * 2.0 / Math.sqrt(7)), within(1e-6f));
-        WeightQuantizer perChannel = Quantizers.create(QuantizerKind.LSQ, QuantSpec.perChannel(4), new Shape(2, 2));
+        UniformWeightQuantizer perChannel = Quantizers.create(QuantizerKind.LSQ, QuantSpec.perChannel(4), new Shape(2, 2));
         perChannel.calibrate(array(w, new Shape(2, 2)));
         assertThat(perChannel.scales()).containsExactly((float) (2 * 1.5 / Math.sqrt(7)),
                 (float) (2 * 2.5 / Math.sqrt(7)));
@@ -51,15 +51,15 @@ class LsqQuantizerTest extends QuantTestBase {
 
     @Test
     void negativeStepIsUsedByMagnitudeAndStaysPositive() {
-        WeightQuantizer q = Quantizers.create(QuantizerKind.LSQ, QuantSpec.perTensor(3), new Shape(3));
+        UniformWeightQuantizer q = Quantizers.create(QuantizerKind.LSQ, QuantSpec.perTensor(3), new Shape(3));
         NDArray x = array(new float[] {0.5f, -1f, 0.2f}, new Shape(3));
         q.calibrate(x);
-        q.parameters().get(0).getArray().set(new float[] {-0.5f});
+        q.scaleParameter().getArray().set(new float[] {-0.5f});
         assertThat(q.scales()).containsExactly(0.5f);
         try (NDScope scope = new NDScope()) {
             assertThat(q.quantize(store(), x, false).toFloatArray()).containsExactly(0.5f, -1f, 0f);
         }
-        q.parameters().get(0).getArray().set(new float[] {0f});
+        q.scaleParameter().getArray().set(new float[] {0f});
         assertThat(q.scales()[0]).isPositive();
     }
 }

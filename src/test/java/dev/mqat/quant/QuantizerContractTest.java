@@ -33,8 +33,8 @@ class QuantizerContractTest extends QuantTestBase {
     }
 
     /** Fully quantizing: INQ freezes everything, the others quantize on every read. */
-    private WeightQuantizer ready(QuantizerKind kind, QuantSpec spec, NDArray w) {
-        WeightQuantizer q = Quantizers.create(kind, spec, SHAPE);
+    private UniformWeightQuantizer ready(QuantizerKind kind, QuantSpec spec, NDArray w) {
+        UniformWeightQuantizer q = Quantizers.create(kind, spec, SHAPE);
         q.calibrate(w);
         if (q instanceof InqQuantizer inq) {
             inq.freeze(w, 1.0);
@@ -64,11 +64,11 @@ class QuantizerContractTest extends QuantTestBase {
     void onGridWeightsAreUnchanged(QuantizerKind kind, int bits, Granularity g) {
         float[] w = onGrid(bits);
         NDArray weight = array(w, SHAPE);
-        WeightQuantizer q = ready(kind, new QuantSpec(bits, g), weight);
+        UniformWeightQuantizer q = ready(kind, new QuantSpec(bits, g), weight);
         if (kind == QuantizerKind.LSQ) {
             float[] s = new float[q.scales().length];
             java.util.Arrays.fill(s, S0);
-            q.parameters().get(0).getArray().set(s); // LSQ's initial step is not the grid's; set it
+            q.scaleParameter().getArray().set(s); // LSQ's initial step is not the grid's; set it
         }
         try (NDScope scope = new NDScope()) {
             assertThat(q.quantize(store(), weight, false).toFloatArray()).as("%s output of on-grid input", kind)
@@ -80,7 +80,7 @@ class QuantizerContractTest extends QuantTestBase {
     @MethodSource("kindsAndBits")
     void outputIsOnTheGridWithinRangeAndIdempotent(QuantizerKind kind, int bits, Granularity g) {
         NDArray weight = array(gaussian((int) SHAPE.size(), 0.2), SHAPE);
-        WeightQuantizer q = ready(kind, new QuantSpec(bits, g), weight);
+        UniformWeightQuantizer q = ready(kind, new QuantSpec(bits, g), weight);
         float[] scales = q.scales();
         int per = (int) SHAPE.size() / scales.length;
         try (NDScope scope = new NDScope()) {
@@ -111,11 +111,11 @@ class QuantizerContractTest extends QuantTestBase {
         int bits = 3;
         float[] w = gaussian((int) SHAPE.size(), 0.2);
         NDArray weight = array(w, SHAPE);
-        WeightQuantizer q = Quantizers.create(kind, QuantSpec.perTensor(bits), SHAPE);
+        UniformWeightQuantizer q = Quantizers.create(kind, QuantSpec.perTensor(bits), SHAPE);
         q.calibrate(weight);
         if (kind == QuantizerKind.LSQ || kind == QuantizerKind.STE) {
             // a scale small enough that some weights fall outside the clip range
-            q.parameters().get(0).getArray().set(new float[] {0.05f});
+            q.scaleParameter().getArray().set(new float[] {0.05f});
         }
         boolean[] frozen = new boolean[w.length];
         if (q instanceof InqQuantizer inq) {
@@ -153,7 +153,7 @@ class QuantizerContractTest extends QuantTestBase {
     @ParameterizedTest
     @EnumSource(QuantizerKind.class)
     void uncalibratedQuantizerRefusesToRun(QuantizerKind kind) {
-        WeightQuantizer q = Quantizers.create(kind, QuantSpec.perTensor(4), SHAPE);
+        UniformWeightQuantizer q = Quantizers.create(kind, QuantSpec.perTensor(4), SHAPE);
         NDArray weight = array(gaussian((int) SHAPE.size(), 0.2), SHAPE);
         assertThatThrownBy(() -> q.quantize(store(), weight, false)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("calibrate");

@@ -6,10 +6,21 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
-import java.util.List;
+import dev.mqat.model.WeightQuantizer;
 
-/** Shape bookkeeping, parameter creation and the calibrated flag shared by the weight quantizers. */
-abstract class AbstractWeightQuantizer implements WeightQuantizer {
+/**
+ * A weight quantizer on the symmetric uniform grid of {@link Levels}: the common base of INQ, LSQ and STE, plugged
+ * into a conv through the model's {@link WeightQuantizer} hook ({@code PoseConv2d.setWeightQuantizer}).
+ *
+ * <p>Lifecycle: {@link Quantizers#create} builds one for a weight shape; its state is DJL parameters added in the
+ * constructor (so the conv's child block carries them into training, saving and loading); attaching it to an
+ * initialised conv initialises them and calls {@link #calibrate} with the trained float weight. After loading a
+ * checkpoint that holds calibrated quantizer state, calibration is detected from the scale values.
+ *
+ * <p>Tensor layout: the weight has its output channel on axis 0 (conv {@code (out, in, kh, kw)}); per-channel scales
+ * index that axis. The float master weight is never written.
+ */
+public abstract class UniformWeightQuantizer extends WeightQuantizer {
     /** Smallest step used in forward: keeps every scale positive whatever the optimizer does. */
     static final float MIN_STEP = 1e-8f;
 
@@ -19,7 +30,7 @@ abstract class AbstractWeightQuantizer implements WeightQuantizer {
     final int perScale;
     private boolean calibrated;
 
-    AbstractWeightQuantizer(QuantSpec spec, Shape weightShape) {
+    UniformWeightQuantizer(QuantSpec spec, Shape weightShape) {
         if (weightShape.dimension() < 1 || weightShape.size() <= 0) {
             throw new IllegalArgumentException("cannot quantize a weight of shape " + weightShape);
         }
@@ -29,19 +40,45 @@ abstract class AbstractWeightQuantizer implements WeightQuantizer {
         this.perScale = Levels.perScale(Math.toIntExact(weightShape.size()), scaleCount);
     }
 
-    @Override
+    /** Which algorithm this is. */
+    public abstract QuantizerKind kind();
+
+    /** Bit-width and granularity. */
     public QuantSpec spec() {
         return spec;
     }
 
-    @Override
+    /** Shape of the weight this quantizer was built for. */
     public Shape weightShape() {
         return weightShape;
     }
 
-    static Parameter parameter(String name, Shape shape, boolean learnable, Initializer init) {
-        return Parameter.builder().setName(name).setType(Parameter.Type.OTHER).optShape(shape)
-                .optInitializer(init).optRequiresGrad(learnable).build();
+    /**
+     * Fits the quantizer to the trained float weight (scale fit, LSQ step initialisation). Runs when the quantizer
+     * is attached to an initialised conv; call it again only to restart from new float weights. Call outside a
+     * gradient collector.
+     *
+     * @param weight the float master weight, shape {@link #weightShape()}; not modified
+     */
+    public abstract void calibrate(NDArray weight);
+
+    /**
+     * Fraction of the weights held on the grid: the frozen fraction for INQ, 1 for LSQ and STE (every weight is
+     * fake-quantized in forward).
+     */
+    public abstract double fractionQuantized();
+
+    /** The parameter holding the scale(s); positive once calibrated. */
+    abstract Parameter scaleParameter();
+
+    @Override
+    protected void initializeFromWeight(NDArray floatWeight) {
+        calibrate(floatWeight);
+    }
+
+    Parameter addState(String name, Shape shape, boolean learnable, Initializer init) {
+        return addParameter(Parameter.builder().setName(name).setType(Parameter.Type.OTHER).optShape(shape)
+                .optInitializer(init).optRequiresGrad(learnable).build());
     }
 
     void checkWeight(NDArray weight) {
@@ -51,24 +88,21 @@ abstract class AbstractWeightQuantizer implements WeightQuantizer {
         }
     }
 
-    /** Initializes any parameter that is not initialized yet on {@code manager}. */
+    /** Initializes any parameter that is not initialized yet on {@code manager} (standalone use, tests). */
     void ensureInitialized(NDManager manager) {
-        for (Parameter p : parameters()) {
+        for (Parameter p : getDirectParameters().values()) {
             if (!p.isInitialized()) {
                 p.initialize(manager, DataType.FLOAT32);
             }
         }
     }
 
-    /** The parameter holding the scale(s); positive once calibrated. */
-    abstract Parameter scaleParameter();
-
     /** Marks this quantizer calibrated (called at the end of {@link #calibrate}). */
     void markCalibrated() {
         calibrated = true;
     }
 
-    @Override
+    /** Whether {@link #calibrate} has run or calibrated parameters were loaded; reads the scales once. */
     public boolean isCalibrated() {
         if (!calibrated) {
             Parameter s = scaleParameter();
@@ -87,11 +121,11 @@ abstract class AbstractWeightQuantizer implements WeightQuantizer {
     void requireCalibrated() {
         if (!isCalibrated()) {
             throw new IllegalStateException(kind() + " quantizer for weight " + weightShape
-                    + " is not calibrated; call calibrate(weight) after loading the float weights");
+                    + " is not calibrated; attach it to an initialised conv or call calibrate(weight)");
         }
     }
 
-    @Override
+    /** Current scale(s), one per tensor or per output channel: the positive step forward uses. */
     public float[] scales() {
         Parameter s = scaleParameter();
         if (!s.isInitialized()) {
@@ -104,14 +138,10 @@ abstract class AbstractWeightQuantizer implements WeightQuantizer {
         return v;
     }
 
-    /** Weights as a Java array, checked finite. */
+    /** Weights as a Java array, shape checked. */
     float[] weights(NDArray weight) {
         checkWeight(weight);
         return weight.toFloatArray();
-    }
-
-    static List<Parameter> list(Parameter... ps) {
-        return List.of(ps);
     }
 
     @Override
