@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DoctorCommand.class,
             SizeCommand.class,
+            ModelCommand.class,
         })
 public final class Main implements Runnable {
 
