@@ -68,6 +68,16 @@ public final class Quantization {
         return out;
     }
 
+    /**
+     * Attaches a new input-activation quantizer to every conv of {@code module} (off by default; the paper
+     * quantizes weights only).
+     */
+    public static void attachInputQuantizers(PoseNet net, NetModule module, ActivationQuantSpec spec) {
+        for (PoseConv2d layer : net.layers(module)) {
+            layer.setInputQuantizer(new UniformActivationQuantizer(spec));
+        }
+    }
+
     /** The uniform-grid quantizer attached to a layer, if any. */
     public static Optional<UniformWeightQuantizer> quantizerOf(PoseConv2d layer) {
         Optional<WeightQuantizer> q = layer.weightQuantizer();
