@@ -1,5 +1,7 @@
 package dev.mqat.quant;
 
+import dev.mqat.model.NetModule;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,8 @@ import java.util.TreeMap;
  */
 public record BitPlan(Map<String, Integer> moduleBits, Map<String, Integer> layerBits) {
 
-    /** The modules of the pose network, in the order of the short form. */
-    public static final List<String> MODULES = List.of("backbone", "fpn", "head");
+    /** The modules of the pose network ({@link NetModule} keys), in the order of the short form. */
+    public static final List<String> MODULES = Arrays.stream(NetModule.values()).map(NetModule::key).toList();
 
     /** Bit-width reported for a float (unquantized) layer. */
     public static final int FLOAT_BITS = 32;
