@@ -102,6 +102,24 @@ public final class Quantization {
     }
 
     /**
+     * Squared L2 error {@code ||Q_b(W) - W||^2} of each conv of a module at {@code bits}, with the L2-fitted scale(s)
+     * INQ would use; the quantization-error factor of MQAT's module importance (paper Eq. 1). Reads the float master
+     * weights; attaches nothing.
+     *
+     * @return error per layer name, in forward order
+     */
+    public static Map<String, Double> squaredErrors(PoseNet net, NetModule module, int bits, Granularity granularity) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        QuantSpec spec = new QuantSpec(bits, granularity);
+        for (PoseConv2d layer : net.layers(module)) {
+            float[] w = layer.weight().getArray().toFloatArray();
+            float[] scales = Levels.fitScalesL2(w, spec.scaleCount(layer.outChannels()), bits);
+            out.put(layer.name(), Levels.squaredError(w, scales, bits));
+        }
+        return out;
+    }
+
+    /**
      * The bit plan the network carries: a module entry when all its convs share bits, layer entries otherwise.
      */
     public static BitPlan planOf(PoseNet net) {

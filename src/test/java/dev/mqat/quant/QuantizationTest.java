@@ -118,6 +118,22 @@ class QuantizationTest extends QuantTestBase {
     }
 
     @Test
+    void squaredErrorsShrinkWithBitsAndMatchTheGrid() {
+        PoseNet net = net(manager);
+        Map<String, Double> e2 = Quantization.squaredErrors(net, NetModule.FPN, 2, Granularity.PER_TENSOR);
+        Map<String, Double> e8 = Quantization.squaredErrors(net, NetModule.FPN, 8, Granularity.PER_TENSOR);
+        assertThat(e2.keySet()).containsExactlyElementsOf(
+                net.layers(NetModule.FPN).stream().map(PoseConv2d::name).toList());
+        for (String layer : e2.keySet()) {
+            assertThat(e8.get(layer)).as("8-bit error of %s below 2-bit", layer).isLessThan(e2.get(layer)).isPositive();
+        }
+        PoseConv2d first = net.layers(NetModule.FPN).get(0);
+        float[] w = first.weight().getArray().toFloatArray();
+        float s = Levels.fitScaleL2(w, 0, w.length, 2);
+        assertThat(e2.get(first.name())).isEqualTo(Levels.squaredError(w, new float[] {s}, 2));
+    }
+
+    @Test
     void metadataErrorsNameTheKey() {
         assertThat(QuantSetup.fromMetadata(Map.of())).isEmpty();
         assertThatThrownBy(() -> QuantSetup.fromMetadata(Map.of(QuantSetup.PLAN_KEY, "8-2-8",
