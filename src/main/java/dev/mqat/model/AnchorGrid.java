@@ -135,6 +135,103 @@ public record AnchorGrid(int[] stridesPx, double[] anchorSizesPx, int[] gridHeig
         return y * imageWidthPx + x;
     }
 
+    /**
+     * Encodes 8 projected corners relative to a cell (WDR): {@code dx_k = (u_k - centreX) / anchor},
+     * {@code dy_k = (v_k - centreY) / anchor}.
+     *
+     * @param cornersPx {u0, v0, u1, v1, ..., u7, v7}, px
+     * @return {dx0..dx7, dy0..dy7} in anchor units (a new array)
+     */
+    public float[] encodeCorners(int cell, double[] cornersPx) {
+        if (cornersPx.length != 16) {
+            throw new IllegalArgumentException("corners: expected 16 values (u, v of 8 corners), found " + cornersPx.length);
+        }
+        double cx = centerXPx(cell);
+        double cy = centerYPx(cell);
+        double a = anchorSizePx(cell);
+        float[] out = new float[16];
+        for (int k = 0; k < 8; k++) {
+            out[k] = (float) ((cornersPx[2 * k] - cx) / a);
+            out[8 + k] = (float) ((cornersPx[2 * k + 1] - cy) / a);
+        }
+        return out;
+    }
+
+    /**
+     * Decodes 16 offsets of a cell back to pixels: the inverse of {@link #encodeCorners(int, double[])}.
+     *
+     * @param offsets array holding {dx0..dx7, dy0..dy7} at {@code from}
+     * @return {u0, v0, ..., u7, v7}, px (a new array)
+     */
+    public double[] decodeCorners(int cell, float[] offsets, int from) {
+        double cx = centerXPx(cell);
+        double cy = centerYPx(cell);
+        double a = anchorSizePx(cell);
+        double[] out = new double[16];
+        for (int k = 0; k < 8; k++) {
+            out[2 * k] = cx + offsets[from + k] * a;
+            out[2 * k + 1] = cy + offsets[from + 8 + k] * a;
+        }
+        return out;
+    }
+
+    /**
+     * Per-level share of an object's cells (WDR): level l gets {@code round(total * w_l / sum w)} with
+     * {@code w_l = exp(-lambda * log2(sizePx / anchor_l)^2)}, so objects land on the levels whose anchors match
+     * their size. Used for positive sampling in training and for cell selection at inference.
+     *
+     * @param sizePx object size (longer side of the projected corners' box), px
+     */
+    public int[] levelQuota(double sizePx, int total, double lambda) {
+        int n = levels();
+        double[] w = new double[n];
+        double sum = 0;
+        for (int l = 0; l < n; l++) {
+            double d = Math.log(sizePx / anchorSizesPx[l]) / Math.log(2);
+            w[l] = Math.exp(-lambda * d * d);
+            sum += w[l];
+        }
+        int[] q = new int[n];
+        for (int l = 0; l < n; l++) {
+            q[l] = sum > 0 ? (int) Math.round(total * w[l] / sum) : 0;
+        }
+        return q;
+    }
+
+    /**
+     * Longer side of the bounding box of 8 corners {u0, v0, ..., u7, v7}, px: the object size that picks levels.
+     */
+    public static double boxSidePx(double[] cornersPx) {
+        double minU = Double.POSITIVE_INFINITY, maxU = Double.NEGATIVE_INFINITY;
+        double minV = Double.POSITIVE_INFINITY, maxV = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < 8; k++) {
+            minU = Math.min(minU, cornersPx[2 * k]);
+            maxU = Math.max(maxU, cornersPx[2 * k]);
+            minV = Math.min(minV, cornersPx[2 * k + 1]);
+            maxV = Math.max(maxV, cornersPx[2 * k + 1]);
+        }
+        return Math.max(maxU - minU, maxV - minV);
+    }
+
+    /** The level whose anchor is closest to {@code sizePx} in log scale. */
+    public int bestLevel(double sizePx) {
+        int best = 0;
+        for (int l = 1; l < levels(); l++) {
+            if (Math.abs(Math.log(sizePx / anchorSizesPx[l])) < Math.abs(Math.log(sizePx / anchorSizesPx[best]))) {
+                best = l;
+            }
+        }
+        return best;
+    }
+
+    /** The cell of a level that contains pixel (x, y), clamped to the grid. */
+    public int cellAt(int level, double xPx, double yPx) {
+        int s = stridesPx[level];
+        int j = Math.max(0, Math.min(gridWidths[level] - 1, (int) Math.floor((xPx + 0.5) / s)));
+        int i = Math.max(0, Math.min(gridHeights[level] - 1, (int) Math.floor((yPx + 0.5) / s)));
+        return cell(level, i, j);
+    }
+
     /** Centre x of every cell, px, in cell order (a new array). */
     public float[] centersXPx() {
         float[] out = new float[cellCount()];

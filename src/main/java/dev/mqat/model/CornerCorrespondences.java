@@ -1,0 +1,63 @@
+package dev.mqat.model;
+
+import java.util.Arrays;
+
+/**
+ * The pooled 2D-3D corner correspondences of one detected object, ready for PnP.
+ *
+ * @param classIndex object class, 0-based
+ * @param confidence highest class probability among the pooled cells, 0..1
+ * @param cells the pooled cells ({@link AnchorGrid} indices), most confident first
+ * @param imagePointsPx predicted corners {u, v} per correspondence (length 2K), network-input px
+ * @param objectPointsMm the matching 3D box corners {x, y, z} (length 3K), object frame, mm
+ */
+public record CornerCorrespondences(int classIndex, double confidence, int[] cells, double[] imagePointsPx,
+        double[] objectPointsMm) {
+
+    public CornerCorrespondences {
+        if (imagePointsPx.length % 2 != 0 || objectPointsMm.length != imagePointsPx.length / 2 * 3) {
+            throw new IllegalArgumentException("correspondences: " + imagePointsPx.length + " image values and "
+                    + objectPointsMm.length + " object values do not pair up as 2D and 3D points");
+        }
+        cells = cells.clone();
+        imagePointsPx = imagePointsPx.clone();
+        objectPointsMm = objectPointsMm.clone();
+    }
+
+    /** Number of 2D-3D pairs (8 per pooled cell). */
+    public int size() {
+        return imagePointsPx.length / 2;
+    }
+
+    @Override
+    public int[] cells() {
+        return cells.clone();
+    }
+
+    @Override
+    public double[] imagePointsPx() {
+        return imagePointsPx.clone();
+    }
+
+    @Override
+    public double[] objectPointsMm() {
+        return objectPointsMm.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CornerCorrespondences c && classIndex == c.classIndex && confidence == c.confidence
+                && Arrays.equals(cells, c.cells) && Arrays.equals(imagePointsPx, c.imagePointsPx)
+                && Arrays.equals(objectPointsMm, c.objectPointsMm);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(imagePointsPx) * 31 + classIndex;
+    }
+
+    @Override
+    public String toString() {
+        return "CornerCorrespondences[class " + classIndex + ", confidence " + confidence + ", " + cells.length + " cells]";
+    }
+}
