@@ -46,18 +46,10 @@ public final class PoseTrainer {
     public interface Objective {
         /**
          * @param outputs the network outputs for {@code batch}
-         * @return the scalar loss to minimise and named parts to log (all owned by the current scope)
+         * @return the loss to minimise and its parts to log (all owned by the current scope)
          */
         LossParts compute(NDList outputs, Batch batch);
     }
-
-    /**
-     * A loss and its named parts.
-     *
-     * @param total scalar to minimise
-     * @param parts named scalars to log, e.g. {@code cls}, {@code reg}
-     */
-    public record LossParts(NDArray total, Map<String, NDArray> parts) {}
 
     /** Scores the network on held-out data; higher is better (e.g. ADI-0.1d in %). */
     @FunctionalInterface
@@ -148,9 +140,9 @@ public final class PoseTrainer {
                         LossParts loss = objective.compute(outputs, batch);
                         gc.backward(loss.total());
                         lastLoss = loss.total().getFloat();
-                        for (Map.Entry<String, NDArray> e : loss.parts().entrySet()) {
-                            parts.put(e.getKey(), (double) e.getValue().getFloat());
-                        }
+                        parts.put("cls", (double) loss.classification().getFloat());
+                        parts.put("reg", (double) loss.regression().getFloat());
+                        parts.put("pos", (double) loss.positives());
                     }
                     if (!Double.isFinite(lastLoss)) {
                         throw new IllegalStateException("loss is " + lastLoss + " at step " + step + " (lr " + lr
@@ -216,7 +208,8 @@ public final class PoseTrainer {
     private static String format(Map<String, Double> parts) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Double> e : parts.entrySet()) {
-            sb.append(String.format(" %s %.4f", e.getKey(), e.getValue()));
+            sb.append(e.getKey().equals("pos") ? String.format(" %s %.0f", e.getKey(), e.getValue())
+                    : String.format(" %s %.4f", e.getKey(), e.getValue()));
         }
         return sb.length() == 0 ? "" : " (" + sb.substring(1) + ")";
     }

@@ -28,12 +28,12 @@ class PoseTrainerTest {
     private static final ModelConfig TINY = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.25);
 
     /** Regress the corner offsets to a value set by the image brightness: a loss the network can lower. */
-    private static PoseTrainer.LossParts objective(NDList out, Batch batch) {
+    private static LossParts objective(NDList out, Batch batch) {
         NDArray logits = out.get(1);
         NDArray target = logits.getManager().create(batch.pixels(), new ai.djl.ndarray.types.Shape(batch.size(), 3, 64, 64))
                 .reshape(batch.size(), -1).mean(new int[] {1}).reshape(batch.size(), 1, 1);
         NDArray loss = logits.sub(target).square().mean();
-        return new PoseTrainer.LossParts(loss, Map.of("mse", loss));
+        return new LossParts(loss, loss, loss.zerosLike(), 0);
     }
 
     private static List<TrainingImage> images(int n) {
@@ -75,7 +75,7 @@ class PoseTrainerTest {
             PoseNet net = PoseNet.create(TINY, manager);
             List<Double> losses = new ArrayList<>();
             PoseTrainer.Objective recording = (out, batch) -> {
-                PoseTrainer.LossParts p = objective(out, batch);
+                LossParts p = objective(out, batch);
                 losses.add((double) p.total().getFloat());
                 return p;
             };
@@ -117,7 +117,7 @@ class PoseTrainerTest {
         TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 5, 0);
         PoseTrainer.Objective nan = (out, batch) -> {
             NDArray l = out.get(0).sum().mul(Float.NaN);
-            return new PoseTrainer.LossParts(l, Map.of());
+            return new LossParts(l, l, l, 0);
         };
         assertThatThrownBy(() -> train(tmp.resolve("n"), config, nan, false))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("loss is NaN at step 0");

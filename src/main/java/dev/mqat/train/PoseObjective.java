@@ -1,0 +1,74 @@
+package dev.mqat.train;
+
+import ai.djl.ndarray.NDList;
+import dev.mqat.model.AnchorGrid;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The WDR training objective on a {@link Batch}: targets by {@link TargetAssigner}, loss by {@link PoseLoss}.
+ *
+ * <p>Positive cells are drawn with a generator seeded by (seed, step, image position), so a resumed run draws
+ * the same positives. An object without a visible mask uses the box of its projected corners instead.
+ */
+public final class PoseObjective implements PoseTrainer.Objective {
+    private final TargetAssigner assigner;
+    private final PoseLoss loss;
+    private final long seed;
+
+    public PoseObjective(AnchorGrid grid, LossConfig config, long seed) {
+        this.assigner = new TargetAssigner(grid, config);
+        this.loss = new PoseLoss(grid, config);
+        this.seed = seed;
+    }
+
+    @Override
+    public LossParts compute(NDList outputs, Batch batch) {
+        return loss.compute(outputs, targets(batch));
+    }
+
+    /** The targets of every image of the batch, in batch order. */
+    public List<ImageTargets> targets(Batch batch) {
+        List<ImageTargets> targets = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            TrainingImage image = batch.images().get(i);
+            List<ObjectInstance> objects = new ArrayList<>();
+            for (TrainingImage.TrainingObject o : image.objects()) {
+                objects.add(instance(image, o));
+            }
+            SplittableRandom random = new SplittableRandom(seed * 1_000_003L + batch.step() * 1_009L + i);
+            targets.add(assigner.assign(objects, image.camera(), random));
+        }
+        return targets;
+    }
+
+    static ObjectInstance instance(TrainingImage image, TrainingImage.TrainingObject o) {
+        int n = image.sizePx();
+        boolean[] mask = new boolean[n * n];
+        ObjectInstance projected = ObjectInstance.of(o.classIndex(), o.objectToCamera(), o.cornersMm(), image.camera(),
+                o.diameterMm(), mask);
+        if (o.visibleMask() != null) {
+            for (int p = 0; p < mask.length; p++) {
+                mask[p] = o.visibleMask()[p] != 0;
+            }
+        } else {
+            double[] px = projected.cornersPx();
+            double minU = Double.POSITIVE_INFINITY, minV = Double.POSITIVE_INFINITY;
+            double maxU = Double.NEGATIVE_INFINITY, maxV = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < 8; k++) {
+                minU = Math.min(minU, px[2 * k]);
+                maxU = Math.max(maxU, px[2 * k]);
+                minV = Math.min(minV, px[2 * k + 1]);
+                maxV = Math.max(maxV, px[2 * k + 1]);
+            }
+            for (int y = Math.max(0, (int) Math.ceil(minV)); y <= Math.min(n - 1, (int) Math.floor(maxV)); y++) {
+                for (int x = Math.max(0, (int) Math.ceil(minU)); x <= Math.min(n - 1, (int) Math.floor(maxU)); x++) {
+                    mask[y * n + x] = true;
+                }
+            }
+        }
+        return new ObjectInstance(projected.classIndex(), projected.cornersPx(), projected.cornersCameraMm(),
+                projected.diameterMm(), mask);
+    }
+}
