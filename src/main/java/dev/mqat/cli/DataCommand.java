@@ -123,8 +123,7 @@ final class DataCommand implements Runnable {
                 throw new UsageException("--count must be positive, found " + count);
             }
             BopDataset d = open(dir);
-            if (!d.splits().contains(split) && !d.hasImageList(split)
-                    && d.splits().stream().noneMatch(s -> s.startsWith(split + "_"))) {
+            if (!d.hasSplit(split)) {
                 throw new UsageException("split \"" + split + "\" not found in " + dir + "; splits: " + d.splits());
             }
             List<Path> files = AnnotationOverlay.writeSamples(d, split, count, out);

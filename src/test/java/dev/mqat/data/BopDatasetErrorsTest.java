@@ -215,6 +215,8 @@ class BopDatasetErrorsTest {
         assertThat(d.images("train")).extracting(BopImage::key).containsExactly(
                 new ImageKey("train", 0, 0), new ImageKey("train", 0, 5), new ImageKey("train", 0, 12),
                 new ImageKey("train", 1, 0), new ImageKey("train", 1, 5), new ImageKey("train", 1, 12));
+        assertThat(d.hasSplit("test")).as("test stands for the lone test_primesense").isTrue();
+        assertThat(d.hasSplit("val")).isFalse();
         assertThat(d.images("test")).hasSize(2);
         assertThat(d.images("test").get(0).rgbPath()).isEqualTo(tmp.resolve("test_primesense/000003/rgb/000007.png").toAbsolutePath());
         assertThat(d.images("test_primesense")).hasSize(2);
