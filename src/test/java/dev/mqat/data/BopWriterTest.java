@@ -137,6 +137,18 @@ class BopWriterTest {
     }
 
     @Test
+    void failedImageWriteLeavesTheImageOutOfTheSceneJson() throws Exception {
+        BopWriter w = BopWriter.create(tmp);
+        BopSceneWriter sw = w.scene("train", 0);
+        Files.createDirectories(tmp.resolve("train/000000"));
+        Files.writeString(tmp.resolve("train/000000/rgb"), "a file where the rgb folder should be");
+        assertThatThrownBy(() -> sw.writeImage(1, CAM, BopFixtures.rgbPng(CAM.width(), CAM.height(), 1), List.of(), null, null))
+                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("000001.png");
+        sw.close();
+        assertThat(Files.readString(tmp.resolve("train/000000/scene_gt.json"))).isEqualTo("{}\n");
+    }
+
+    @Test
     void imageWithoutInstancesIsWrittenAsAnEmptyList() throws Exception {
         BopWriter w = BopWriter.create(tmp);
         w.writeModelsInfo(List.of(ObjectInfo.fromMesh(1, BopFixtures.box(1, 1, 1))));
