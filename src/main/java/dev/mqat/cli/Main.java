@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DoctorCommand.class,
             SizeCommand.class,
             ModelCommand.class,
+            DataCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -45,6 +45,7 @@ public final class BopDataset {
     private final TreeMap<Integer, ObjectInfo> objects;
     private final List<String> splits;
     private final Map<String, List<BopImage>> images = new ConcurrentHashMap<>();
+    private final Map<String, Map<Long, BopImage>> index = new ConcurrentHashMap<>();
     private final Map<Path, SceneFiles> scenes = new ConcurrentHashMap<>();
     private final Map<Integer, Mesh> meshes = new ConcurrentHashMap<>();
 
@@ -259,12 +260,33 @@ public final class BopDataset {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("image id \"" + imageId + "\" is not a number such as \"12\" or \"000012\"", e);
         }
-        for (BopImage im : images(split)) {
-            if (im.sceneId() == sceneId && im.imageId() == id) {
-                return im;
+        Map<Long, BopImage> byKey = index.computeIfAbsent(split, sp -> {
+            Map<Long, BopImage> m = new HashMap<>();
+            for (BopImage im : images(sp)) {
+                m.put(indexKey(im.sceneId(), im.imageId()), im);
             }
+            return m;
+        });
+        BopImage found = byKey.get(indexKey(sceneId, id));
+        if (found != null) {
+            return found;
         }
         throw new IllegalArgumentException("split " + split + " has no image " + id + " in scene " + sceneId);
+    }
+
+    private static long indexKey(int sceneId, int imageId) {
+        return (long) sceneId << 32 | (imageId & 0xffffffffL);
+    }
+
+    /**
+     * True when {@link #images(String)} can list the split: a split found, or {@code test} / {@code train} /
+     * {@code val} standing for a lone {@code test_*} (etc.) folder.
+     */
+    public boolean hasSplit(String split) {
+        if (splits.contains(split)) {
+            return true;
+        }
+        return splits.stream().filter(s -> s.startsWith(split + "_")).count() == 1;
     }
 
     private List<BopImage> fromFolder(String split) {

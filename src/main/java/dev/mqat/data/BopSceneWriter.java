@@ -115,12 +115,20 @@ public final class BopSceneWriter implements AutoCloseable {
             entries.put(imageId, new Entry(camera, List.copyOf(instances), infos == null ? null : List.copyOf(infos)));
         }
         String id = BopLayout.sixDigits(imageId);
-        AtomicFiles.write(dir.resolve(BopLayout.RGB).resolve(id + ".png"), rgbPng);
-        if (maskVisibPngs != null) {
-            for (int i = 0; i < maskVisibPngs.size(); i++) {
-                AtomicFiles.write(dir.resolve(BopLayout.MASK_VISIB).resolve(BopLayout.maskFileName(imageId, i)),
-                        maskVisibPngs.get(i));
+        try {
+            AtomicFiles.write(dir.resolve(BopLayout.RGB).resolve(id + ".png"), rgbPng);
+            if (maskVisibPngs != null) {
+                for (int i = 0; i < maskVisibPngs.size(); i++) {
+                    AtomicFiles.write(dir.resolve(BopLayout.MASK_VISIB).resolve(BopLayout.maskFileName(imageId, i)),
+                            maskVisibPngs.get(i));
+                }
             }
+        } catch (RuntimeException e) {
+            // the scene JSON must not list an image whose files were not written
+            synchronized (this) {
+                entries.remove(imageId);
+            }
+            throw e;
         }
     }
 

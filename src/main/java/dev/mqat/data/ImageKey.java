@@ -37,7 +37,11 @@ public record ImageKey(String split, int sceneId, int imageId) implements Compar
         return Integer.parseInt(s);
     }
 
-    /** The BOP path of the rgb image relative to the dataset root, e.g. {@code train/000000/rgb/000012.png}. */
+    /**
+     * The rgb path relative to the dataset root in the layout {@link BopWriter} writes, e.g.
+     * {@code train/000000/rgb/000012.png} (a dataset read through a list file may keep its images elsewhere:
+     * use {@link BopImage#rgbPath()} to open an image).
+     */
     public String rgbRelativePath() {
         return BopLayout.sceneFolderName(split, sceneId) + "/rgb/" + BopLayout.sixDigits(imageId) + ".png";
     }

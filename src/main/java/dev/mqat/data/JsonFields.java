@@ -81,17 +81,12 @@ final class JsonFields {
         Iterator<Map.Entry<String, JsonNode>> it = root.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
-            int id;
-            try {
-                id = ImageKey.parseImageId(e.getKey());
-            } catch (IllegalArgumentException ex) {
-                throw new MqatFormatException(display + ": key \"" + e.getKey() + "\" is not " + article(what) + " id"
+            String key = e.getKey();
+            if (key.isEmpty() || key.length() > 9 || !key.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                throw new MqatFormatException(display + ": key \"" + key + "\" is not " + article(what) + " id"
                         + " (expected a non-negative integer such as \"12\" or \"000012\")");
             }
-            if (e.getKey().contains(".")) {
-                throw new MqatFormatException(display + ": key \"" + e.getKey() + "\" is not " + article(what) + " id"
-                        + " (expected a non-negative integer such as \"12\" or \"000012\")");
-            }
+            int id = Integer.parseInt(key);
             String before = keys.put(id, e.getKey());
             if (before != null) {
                 throw new MqatFormatException(display + ": " + what + " " + id + " appears twice (keys \"" + before

@@ -223,11 +223,16 @@ final class SceneFiles {
             throw JsonFields.at(display + "/" + BopLayout.SCENE_GT, "image", imageId).error("missing");
         }
         Path file = rgb != null ? rgb : imageFile(imageId);
-        if (!Files.isRegularFile(file)) {
-            throw new UncheckedIOException("missing image " + file,
-                    new NoSuchFileException(file.toString(), null, "image of " + display + " image " + imageId));
+        int[] size;
+        try {
+            size = ImageHeaders.size(file, rootDisplayOfRgb);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                throw new UncheckedIOException("missing image " + file,
+                        new NoSuchFileException(file.toString(), null, "image of " + display + " image " + imageId));
+            }
+            throw e;
         }
-        int[] size = ImageHeaders.size(file, rootDisplayOfRgb);
         CameraEntry cam = cameras.get(imageId);
         CameraIntrinsics camera;
         try {
