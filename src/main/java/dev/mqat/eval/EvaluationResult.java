@@ -1,0 +1,171 @@
+package dev.mqat.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pose accuracy of an evaluated set, overall and per ground-truth depth bin.
+ *
+ * <p>JSON form ({@link #toJson()}), keys in this order:
+ * {@code {"count": N, "overall": M, "bins": {"near": M, "medium": M, "far": M}, "bin_edges_mm": [d0, d1, d2, d3]}}
+ * with each M a {@link MetricSummary}. NaN values (empty sets, see {@link MetricSummary} and {@link DepthBins})
+ * are written as {@code null}.
+ *
+ * @param count ground-truth instances evaluated
+ * @param overall all instances
+ * @param near instances in the near bin
+ * @param medium instances in the medium bin
+ * @param far instances in the far bin
+ * @param binEdgesMm the four depth-bin edges d0..d3, mm
+ */
+public record EvaluationResult(int count, MetricSummary overall, MetricSummary near, MetricSummary medium,
+        MetricSummary far, double[] binEdgesMm) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public EvaluationResult {
+        if (binEdgesMm.length != 4) {
+            throw new IllegalArgumentException("evaluation result: " + binEdgesMm.length + " bin edges, expected 4");
+        }
+        binEdgesMm = binEdgesMm.clone();
+    }
+
+    /** Summarises per-instance outcomes: overall, and per bin of {@link DepthBins#of} over their depths. */
+    public static EvaluationResult of(List<InstanceOutcome> outcomes) {
+        double[] depths = new double[outcomes.size()];
+        for (int i = 0; i < depths.length; i++) {
+            depths[i] = outcomes.get(i).depthMm();
+        }
+        DepthBins bins = DepthBins.of(depths);
+        Map<DepthBin, List<InstanceOutcome>> byBin = new EnumMap<>(DepthBin.class);
+        for (DepthBin b : DepthBin.values()) {
+            byBin.put(b, new ArrayList<>());
+        }
+        for (InstanceOutcome o : outcomes) {
+            byBin.get(bins.binOf(o.depthMm())).add(o);
+        }
+        return new EvaluationResult(outcomes.size(), MetricSummary.of(outcomes),
+                MetricSummary.of(byBin.get(DepthBin.NEAR)), MetricSummary.of(byBin.get(DepthBin.MEDIUM)),
+                MetricSummary.of(byBin.get(DepthBin.FAR)), bins.edgesMm());
+    }
+
+    @Override
+    public double[] binEdgesMm() {
+        return binEdgesMm.clone();
+    }
+
+    /** The summary of one depth bin. */
+    public MetricSummary bin(DepthBin bin) {
+        return switch (bin) {
+            case NEAR -> near;
+            case MEDIUM -> medium;
+            case FAR -> far;
+        };
+    }
+
+    public ObjectNode toJsonNode() {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("count", count);
+        root.set("overall", overall.toJsonNode());
+        ObjectNode bins = root.putObject("bins");
+        for (DepthBin b : DepthBin.values()) {
+            bins.set(b.jsonName(), bin(b).toJsonNode());
+        }
+        ArrayNode edges = root.putArray("bin_edges_mm");
+        for (double e : binEdgesMm) {
+            if (Double.isFinite(e)) {
+                edges.add(e);
+            } else {
+                edges.addNull();
+            }
+        }
+        return root;
+    }
+
+    /** One-line JSON object, the form {@code mqat eval-poses --json} prints. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(toJsonNode());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise evaluation result: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads what {@link #toJson()} writes; unknown or missing keys are rejected.
+     *
+     * @throws IllegalArgumentException naming the key at fault
+     */
+    public static EvaluationResult fromJson(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("evaluation result: not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("evaluation result: expected a JSON object");
+        }
+        List<String> allowed = List.of("count", "overall", "bins", "bin_edges_mm");
+        root.fieldNames().forEachRemaining(k -> {
+            if (!allowed.contains(k)) {
+                throw new IllegalArgumentException("evaluation result: unknown key '" + k + "' (expected " + allowed + ")");
+            }
+        });
+        JsonNode count = root.get("count");
+        if (count == null || !count.isIntegralNumber() || count.asInt() < 0) {
+            throw new IllegalArgumentException("evaluation result: count: expected a non-negative integer, found " + count);
+        }
+        JsonNode bins = root.get("bins");
+        if (bins == null || !bins.isObject()) {
+            throw new IllegalArgumentException("evaluation result: bins: expected an object with near, medium, far");
+        }
+        bins.fieldNames().forEachRemaining(k -> {
+            if (!List.of("near", "medium", "far").contains(k)) {
+                throw new IllegalArgumentException("evaluation result: bins." + k
+                        + ": unknown bin (expected near, medium, far)");
+            }
+        });
+        JsonNode edges = root.get("bin_edges_mm");
+        if (edges == null || !edges.isArray() || edges.size() != 4) {
+            throw new IllegalArgumentException("evaluation result: bin_edges_mm: expected 4 numbers, found " + edges);
+        }
+        double[] e = new double[4];
+        for (int i = 0; i < 4; i++) {
+            JsonNode v = edges.get(i);
+            if (!v.isNull() && !v.isNumber()) {
+                throw new IllegalArgumentException("evaluation result: bin_edges_mm[" + i + "]: expected a number, found " + v);
+            }
+            e[i] = v.isNull() ? Double.NaN : v.asDouble();
+        }
+        return new EvaluationResult(count.asInt(), MetricSummary.fromJsonNode(root.get("overall"), "overall"),
+                MetricSummary.fromJsonNode(bins.get("near"), "bins.near"),
+                MetricSummary.fromJsonNode(bins.get("medium"), "bins.medium"),
+                MetricSummary.fromJsonNode(bins.get("far"), "bins.far"), e);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EvaluationResult r && count == r.count && overall.equals(r.overall) && near.equals(r.near)
+                && medium.equals(r.medium) && far.equals(r.far) && Arrays.equals(binEdgesMm, r.binEdgesMm);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * overall.hashCode() + Arrays.hashCode(binEdgesMm);
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+}
