@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mqat.data.DepthBin;
+import dev.mqat.data.DepthBins;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -17,8 +19,8 @@ import java.util.Map;
  *
  * <p>JSON form ({@link #toJson()}), keys in this order:
  * {@code {"count": N, "overall": M, "bins": {"near": M, "medium": M, "far": M}, "bin_edges_mm": [d0, d1, d2, d3]}}
- * with each M a {@link MetricSummary}. NaN values (empty sets, see {@link MetricSummary} and {@link DepthBins})
- * are written as {@code null}.
+ * with each M a {@link MetricSummary}. NaN values (empty sets, see {@link MetricSummary} and {@link #of}) are
+ * written as {@code null}.
  *
  * @param count ground-truth instances evaluated
  * @param overall all instances
@@ -39,23 +41,31 @@ public record EvaluationResult(int count, MetricSummary overall, MetricSummary n
         binEdgesMm = binEdgesMm.clone();
     }
 
-    /** Summarises per-instance outcomes: overall, and per bin of {@link DepthBins#of} over their depths. */
+    /**
+     * Summarises per-instance outcomes: overall, and per bin of {@link DepthBins#over(double[])} over their
+     * ground-truth depths (near below d1, medium below d2, far up to and including d3; all near when every depth
+     * is the same). No outcomes give NaN edges and empty bins.
+     */
     public static EvaluationResult of(List<InstanceOutcome> outcomes) {
         double[] depths = new double[outcomes.size()];
         for (int i = 0; i < depths.length; i++) {
             depths[i] = outcomes.get(i).depthMm();
         }
-        DepthBins bins = DepthBins.of(depths);
         Map<DepthBin, List<InstanceOutcome>> byBin = new EnumMap<>(DepthBin.class);
         for (DepthBin b : DepthBin.values()) {
             byBin.put(b, new ArrayList<>());
         }
-        for (InstanceOutcome o : outcomes) {
-            byBin.get(bins.binOf(o.depthMm())).add(o);
+        double[] edges = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        if (!outcomes.isEmpty()) {
+            DepthBins bins = DepthBins.over(depths);
+            edges = bins.edgesMm();
+            for (InstanceOutcome o : outcomes) {
+                byBin.get(bins.binOf(o.depthMm())).add(o);
+            }
         }
         return new EvaluationResult(outcomes.size(), MetricSummary.of(outcomes),
                 MetricSummary.of(byBin.get(DepthBin.NEAR)), MetricSummary.of(byBin.get(DepthBin.MEDIUM)),
-                MetricSummary.of(byBin.get(DepthBin.FAR)), bins.edgesMm());
+                MetricSummary.of(byBin.get(DepthBin.FAR)), edges);
     }
 
     @Override
@@ -78,7 +88,7 @@ public record EvaluationResult(int count, MetricSummary overall, MetricSummary n
         root.set("overall", overall.toJsonNode());
         ObjectNode bins = root.putObject("bins");
         for (DepthBin b : DepthBin.values()) {
-            bins.set(b.jsonName(), bin(b).toJsonNode());
+            bins.set(b.key(), bin(b).toJsonNode());
         }
         ArrayNode edges = root.putArray("bin_edges_mm");
         for (double e : binEdgesMm) {

@@ -11,8 +11,8 @@
  * evaluation samples 1000 at random); success means ADD or ADI below 0.1 d or 0.5 d (d = diameter) and 2D
  * projection error below 5 px; a ground-truth instance without an estimate fails every threshold; near /
  * medium / far are three equal-width bins over the evaluated instances' ground-truth depths
- * ({@link dev.mqat.eval.DepthBins}). The SwissCube/WDR code labels its headline metric "ADI" but computes ADD
- * (no symmetries declared); mqat reports both under their own names.
+ * ({@link dev.mqat.data.DepthBins}, shared with {@code mqat data inspect}). The SwissCube/WDR code labels its
+ * headline metric "ADI" but computes ADD (no symmetries declared); mqat reports both under their own names.
  *
  * <p>Units: mm for 3D, px for 2D, degrees for angles, percent (0-100) for success rates. Frames: poses map
  * the object (model) frame to the camera frame. Imports from mqat: {@code geometry}, {@code data} only.

@@ -38,6 +38,25 @@ class EvaluationResultTest {
         assertThat(json).endsWith("\"bin_edges_mm\":[100.0,200.0,300.0,400.0]}");
     }
 
+    private static InstanceOutcome missing(double depth) {
+        return new InstanceOutcome(new PoseKey(0, (int) depth, 1), depth, 100, null);
+    }
+
+    @Test
+    void binEdgesAndMembershipOfAHandExample() {
+        EvaluationResult r = EvaluationResult.of(List.of(missing(400), missing(100), missing(1000), missing(700),
+                missing(200)));
+        assertThat(r.binEdgesMm()).containsExactly(100, 400, 700, 1000);
+        assertThat(r.near().count()).as("100, 200").isEqualTo(2);
+        assertThat(r.medium().count()).as("400: a lower edge belongs to the upper bin").isEqualTo(1);
+        assertThat(r.far().count()).as("700, 1000: the deepest is far").isEqualTo(2);
+        EvaluationResult same = EvaluationResult.of(List.of(missing(500), missing(500)));
+        assertThat(same.near().count()).as("equal depths are all near").isEqualTo(2);
+        EvaluationResult none = EvaluationResult.of(List.of());
+        assertThat(none.binEdgesMm()).containsOnly(Double.NaN);
+        assertThat(none.toJson()).contains("\"bin_edges_mm\":[null,null,null,null]");
+    }
+
     @Test
     void jsonRoundTripsAndRejectsUnknownKeys() {
         EvaluationResult r = sample();
