@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DoctorCommand.class,
             DataCommand.class,
+            EvalPosesCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -80,6 +81,33 @@ public record EvaluationResult(int count, MetricSummary overall, MetricSummary n
             case MEDIUM -> medium;
             case FAR -> far;
         };
+    }
+
+    /**
+     * A plain-text table: one row overall and one per depth bin with count, the five success rates (percent)
+     * and the two mean errors, then the bin edges. Undefined values print as {@code -}.
+     */
+    public String toTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-8s %6s %9s %9s %9s %9s %8s %10s %11s%n", "set", "count", "ADD-0.1d",
+                "ADD-0.5d", "ADI-0.1d", "ADI-0.5d", "2D-5px", "rot(deg)", "trans(mm)"));
+        appendRow(sb, "overall", overall);
+        for (DepthBin b : DepthBin.values()) {
+            appendRow(sb, b.key(), bin(b));
+        }
+        sb.append(String.format(Locale.ROOT, "depth bin edges (mm): %s %s %s %s%n", cell(binEdgesMm[0], 1),
+                cell(binEdgesMm[1], 1), cell(binEdgesMm[2], 1), cell(binEdgesMm[3], 1)));
+        return sb.toString();
+    }
+
+    private static void appendRow(StringBuilder sb, String name, MetricSummary m) {
+        sb.append(String.format(Locale.ROOT, "%-8s %6d %9s %9s %9s %9s %8s %10s %11s%n", name, m.count(),
+                cell(m.add01d(), 1), cell(m.add05d(), 1), cell(m.adi01d(), 1), cell(m.adi05d(), 1),
+                cell(m.proj5px(), 1), cell(m.meanRotErrDeg(), 2), cell(m.meanTransErrMm(), 1)));
+    }
+
+    private static String cell(double v, int decimals) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "-";
     }
 
     public ObjectNode toJsonNode() {

@@ -1,5 +1,8 @@
 package dev.mqat.eval;
 
+import dev.mqat.data.BopDataset;
+import dev.mqat.data.BopImage;
+import dev.mqat.data.GroundTruth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,6 +27,35 @@ import java.util.stream.IntStream;
 public final class PoseEvaluator {
 
     private PoseEvaluator() {}
+
+    /**
+     * The ground-truth instances of a dataset split as evaluation targets, in image order then
+     * {@code scene_gt.json} order; one {@link ModelPoints} per object (all mesh vertices, diameter from
+     * {@code models_info.json}).
+     *
+     * @throws IllegalArgumentException when the split does not exist
+     * @throws dev.mqat.MqatFormatException when a dataset file or mesh is malformed
+     * @throws java.io.UncheckedIOException when a required dataset file or mesh is missing
+     */
+    public static List<EvalTarget> targets(BopDataset dataset, String split) {
+        Map<Integer, ModelPoints> models = new HashMap<>();
+        List<EvalTarget> out = new ArrayList<>();
+        for (BopImage image : dataset.images(split)) {
+            for (GroundTruth gt : image.groundTruths()) {
+                int objId = gt.instance().objId();
+                ModelPoints model = models.computeIfAbsent(objId,
+                        id -> ModelPoints.ofMesh(dataset.mesh(id), dataset.object(id).diameterMm()));
+                out.add(new EvalTarget(new PoseKey(image.sceneId(), image.imageId(), objId),
+                        gt.instance().objectToCamera(), image.camera(), model));
+            }
+        }
+        return out;
+    }
+
+    /** Evaluates estimates against every ground-truth instance of a dataset split ({@link #targets}). */
+    public static PoseEvaluation evaluate(BopDataset dataset, String split, List<PoseEstimate> estimates) {
+        return evaluate(targets(dataset, split), estimates);
+    }
 
     /**
      * Evaluates estimates against ground-truth instances.
