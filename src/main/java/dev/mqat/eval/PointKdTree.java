@@ -129,6 +129,14 @@ final class PointKdTree {
         return search(0, x.length, qx, qy, qz, Double.POSITIVE_INFINITY);
     }
 
+    /**
+     * Like {@link #nearestDistanceSq(double, double, double)}, given an upper bound: the squared distance to
+     * some point known to be in the tree. A tight bound prunes most of the search; the result is the same.
+     */
+    double nearestDistanceSq(double qx, double qy, double qz, double upperBoundSq) {
+        return search(0, x.length, qx, qy, qz, upperBoundSq);
+    }
+
     private double search(int lo, int hi, double qx, double qy, double qz, double best) {
         if (hi - lo <= LEAF_SIZE) {
             for (int i = lo; i < hi; i++) {
