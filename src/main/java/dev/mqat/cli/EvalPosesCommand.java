@@ -2,6 +2,7 @@ package dev.mqat.cli;
 
 import dev.mqat.data.BopDataset;
 import dev.mqat.eval.Bop19Csv;
+import dev.mqat.eval.EvalTarget;
 import dev.mqat.eval.EvaluationResult;
 import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseEvaluation;
@@ -9,6 +10,7 @@ import dev.mqat.eval.PoseEvaluator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,7 +64,8 @@ final class EvalPosesCommand implements Runnable {
             throw new UsageException("split '" + split + "' not found in " + data + "; splits: " + dataset.splits());
         }
         List<PoseEstimate> estimates = Bop19Csv.read(results);
-        PoseEvaluation evaluation = PoseEvaluator.evaluate(dataset, split, estimates);
+        List<EvalTarget> targets = PoseEvaluator.targets(dataset, split);
+        PoseEvaluation evaluation = PoseEvaluator.evaluate(targets, estimates, new StderrProgress());
         EvaluationResult r = evaluation.result();
         if (r.count() == 0) {
             throw new IllegalStateException("split '" + split + "' of " + data + " has no ground-truth instances to score");
@@ -77,5 +80,23 @@ final class EvalPosesCommand implements Runnable {
                 + " unused");
         System.out.print(r.toTable());
         System.out.println("success rates in percent; errors over all model vertices");
+    }
+
+    /** Prints "scored n/N instances, ETA s" to stderr at most every two seconds. */
+    private static final class StderrProgress implements PoseEvaluator.ProgressListener {
+        private final long start = System.nanoTime();
+        private long lastPrint = start;
+
+        @Override
+        public synchronized void instancesDone(int done, int total) {
+            long now = System.nanoTime();
+            if (now - lastPrint < 2_000_000_000L || done >= total) {
+                return;
+            }
+            lastPrint = now;
+            double elapsed = (now - start) / 1e9;
+            double eta = elapsed / done * (total - done);
+            System.err.printf(Locale.ROOT, "eval-poses: scored %d/%d instances, ETA %.0f s%n", done, total, eta);
+        }
     }
 }

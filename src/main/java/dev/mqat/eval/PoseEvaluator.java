@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -25,6 +26,16 @@ import java.util.stream.IntStream;
  * inequalities, as bop_toolkit. Instances are scored in parallel; the result does not depend on thread timing.
  */
 public final class PoseEvaluator {
+
+    /** Receives progress while instances are scored; called from worker threads, so it must be thread-safe. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        /** {@code done} of {@code total} ground-truth instances have been scored. */
+        void instancesDone(int done, int total);
+
+        /** A listener that ignores progress. */
+        ProgressListener NONE = (done, total) -> { };
+    }
 
     private PoseEvaluator() {}
 
@@ -54,7 +65,7 @@ public final class PoseEvaluator {
 
     /** Evaluates estimates against every ground-truth instance of a dataset split ({@link #targets}). */
     public static PoseEvaluation evaluate(BopDataset dataset, String split, List<PoseEstimate> estimates) {
-        return evaluate(targets(dataset, split), estimates);
+        return evaluate(targets(dataset, split), estimates, ProgressListener.NONE);
     }
 
     /**
@@ -64,6 +75,15 @@ public final class PoseEvaluator {
      * @param estimates estimated poses, in any order; keys outside the set are counted as unused
      */
     public static PoseEvaluation evaluate(List<EvalTarget> targets, List<PoseEstimate> estimates) {
+        return evaluate(targets, estimates, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #evaluate(List, List)} reporting progress: the listener is told after each (scene, image, object)
+     * key is scored.
+     */
+    public static PoseEvaluation evaluate(List<EvalTarget> targets, List<PoseEstimate> estimates,
+            ProgressListener progress) {
         Map<PoseKey, List<Integer>> targetsByKey = new LinkedHashMap<>();
         for (int i = 0; i < targets.size(); i++) {
             targetsByKey.computeIfAbsent(targets.get(i).key(), k -> new ArrayList<>()).add(i);
@@ -81,12 +101,16 @@ public final class PoseEvaluator {
 
         List<PoseKey> keys = new ArrayList<>(targetsByKey.keySet());
         InstanceErrors[] errors = new InstanceErrors[targets.size()];
+        AtomicInteger done = new AtomicInteger();
+        int total = targets.size();
         IntStream.range(0, keys.size()).parallel().forEach(k -> {
             PoseKey key = keys.get(k);
             List<PoseEstimate> candidates = estimatesByKey.get(key);
+            List<Integer> instances = targetsByKey.get(key);
             if (candidates != null) {
-                match(targetsByKey.get(key), candidates, targets, errors);
+                match(instances, candidates, targets, errors);
             }
+            progress.instancesDone(done.addAndGet(instances.size()), total);
         });
 
         List<InstanceOutcome> outcomes = new ArrayList<>(targets.size());
