@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             SizeCommand.class,
             ModelCommand.class,
             DataCommand.class,
+            EvalPosesCommand.class,
         })
 public final class Main implements Runnable {
 
