@@ -98,7 +98,8 @@ final class MeshBuilder {
         }
         for (int k = 0; k < 3; k++) {
             vertices[3 * vertexCount + k] = (float) p[k];
-            colors[3 * vertexCount + k] = (float) rgb[k];
+            // multiples of 1/255, so the mesh survives a PLY round trip (uchar colours) unchanged
+            colors[3 * vertexCount + k] = Math.round(Math.min(1, Math.max(0, rgb[k])) * 255) / 255f;
         }
         vertexCount++;
     }

@@ -12,9 +12,9 @@ import java.util.zip.Deflater;
  * <p>Rows use PNG filter 1 ("Sub": each byte minus the byte one pixel to its left), which on these mostly
  * black, noisy images compresses better than no filter at almost no cost. Written instead of
  * {@code javax.imageio} for speed: see the synth benchmark. Not thread-safe (reuses its Deflater and
- * buffers): one encoder per thread.
+ * buffers): one encoder per thread; {@link #close()} frees the native zlib state.
  */
-public final class PngEncoder {
+public final class PngEncoder implements AutoCloseable {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     private final Deflater deflater;
@@ -22,7 +22,7 @@ public final class PngEncoder {
     private byte[] filtered = new byte[0];
     private byte[] chunk = new byte[1 << 16];
 
-    /** An encoder with the given zlib level (0..9; {@link #DEFAULT_LEVEL} is a good speed/size trade). */
+    /** An encoder with the given zlib level (0..9). */
     public PngEncoder(int level) {
         if (level < 0 || level > 9) {
             throw new IllegalArgumentException("png: deflate level must be in 0..9, found " + level);
@@ -30,8 +30,11 @@ public final class PngEncoder {
         this.deflater = new Deflater(level);
     }
 
-    /** Deflate level used by the synthetic generator. */
-    public static final int DEFAULT_LEVEL = 4;
+    /**
+     * Deflate level used by the synthetic generator: level 1 writes noisy 128 px frames 2-10x faster than
+     * levels 4-6 for files about 8 % larger (measured: 24.0 vs 22.3 and 21.6 KB per image and mask).
+     */
+    public static final int DEFAULT_LEVEL = 1;
 
     public PngEncoder() {
         this(DEFAULT_LEVEL);
@@ -95,6 +98,12 @@ public final class PngEncoder {
         writeChunk(png, "IDAT", chunk, length);
         writeChunk(png, "IEND", new byte[0], 0);
         return png.toByteArray();
+    }
+
+    /** Frees the native compressor; the encoder cannot be used afterwards. */
+    @Override
+    public void close() {
+        deflater.end();
     }
 
     private void writeChunk(ByteArrayOutputStream out, String type, byte[] data, int length) {
