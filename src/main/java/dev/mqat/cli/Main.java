@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Modular quantization-aware training for 6D object pose estimation.",
         subcommands = {
             DoctorCommand.class,
+            DataCommand.class,
             SynthCommand.class,
         })
 public final class Main implements Runnable {
