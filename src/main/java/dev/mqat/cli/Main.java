@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             DoctorCommand.class,
             ModelCommand.class,
+            DataCommand.class,
+            EvalPosesCommand.class,
         })
 public final class Main implements Runnable {
 
