@@ -103,6 +103,33 @@ class PoseConv2dTest {
     }
 
     @Test
+    void djlTrainerUpdatesTheQuantizerStepInAWholeNetwork() {
+        Engine.getInstance().setRandomSeed(3);
+        try (ai.djl.Model model = ai.djl.Model.newInstance("q")) {
+            PoseNet net = PoseNet.build(ModelConfig.defaults().withInputSizePx(64));
+            StepQuantizer q = new StepQuantizer();
+            net.layer("head.cls_tower.0").setWeightQuantizer(q);
+            model.setBlock(net);
+            ai.djl.training.DefaultTrainingConfig tc = new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.l2Loss())
+                    .optOptimizer(ai.djl.training.optimizer.Optimizer.adam()
+                            .optLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(1e-2f)).build());
+            try (ai.djl.training.Trainer trainer = model.newTrainer(tc)) {
+                trainer.initialize(new Shape(2, 3, 64, 64));
+                assertThat(q.step.isInitialized()).isTrue();
+                float before = q.step.getArray().getFloat();
+                NDArray x = model.getNDManager().randomNormal(new Shape(2, 3, 64, 64));
+                try (NDScope scope = new NDScope(); GradientCollector gc = trainer.newGradientCollector()) {
+                    NDList out = trainer.forward(new NDList(x));
+                    gc.backward(ai.djl.nn.Activation.sigmoid(out.get(0)).sum().add(out.get(1).square().sum()));
+                }
+                trainer.step();
+                assertThat(q.calls.get()).as("head convs run once per pyramid level").isEqualTo(3);
+                assertThat(q.step.getArray().getFloat()).as("Adam moved the step size").isNotEqualTo(before);
+            }
+        }
+    }
+
+    @Test
     void quantizerAttachedBeforeInitializeIsInitializedWithTheNet() {
         try (NDManager manager = NDManager.newBaseManager()) {
             PoseConv2d c = conv(1);
