@@ -1,7 +1,6 @@
 package dev.mqat.synth;
 
 import dev.mqat.geometry.CameraIntrinsics;
-import dev.mqat.geometry.Mesh;
 import dev.mqat.geometry.Pose;
 import java.util.Arrays;
 

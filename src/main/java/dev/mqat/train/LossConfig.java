@@ -1,5 +1,6 @@
 package dev.mqat.train;
 
+
 /**
  * Settings of target assignment and of the training loss (WDR, reference-code.md sections 2.7-2.8).
  *

@@ -1,5 +1,8 @@
 package dev.mqat.train;
 
+import dev.mqat.data.Batch;
+import dev.mqat.data.InputImage;
+
 import ai.djl.ndarray.NDList;
 import dev.mqat.model.AnchorGrid;
 import java.util.ArrayList;
@@ -32,9 +35,9 @@ public final class PoseObjective implements PoseTrainer.Objective {
     public List<ImageTargets> targets(Batch batch) {
         List<ImageTargets> targets = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            TrainingImage image = batch.images().get(i);
+            InputImage image = batch.images().get(i);
             List<ObjectInstance> objects = new ArrayList<>();
-            for (TrainingImage.TrainingObject o : image.objects()) {
+            for (InputImage.InputObject o : image.objects()) {
                 objects.add(instance(image, o));
             }
             SplittableRandom random = new SplittableRandom(seed * 1_000_003L + batch.step() * 1_009L + i);
@@ -43,7 +46,7 @@ public final class PoseObjective implements PoseTrainer.Objective {
         return targets;
     }
 
-    static ObjectInstance instance(TrainingImage image, TrainingImage.TrainingObject o) {
+    static ObjectInstance instance(InputImage image, InputImage.InputObject o) {
         int n = image.sizePx();
         boolean[] mask = new boolean[n * n];
         ObjectInstance projected = ObjectInstance.of(o.classIndex(), o.objectToCamera(), o.cornersMm(), image.camera(),

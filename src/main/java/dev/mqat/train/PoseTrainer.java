@@ -1,5 +1,10 @@
 package dev.mqat.train;
 
+import dev.mqat.Progress;
+import dev.mqat.data.Batch;
+import dev.mqat.data.BatchLoader;
+import dev.mqat.data.InputImage;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -77,7 +82,7 @@ public final class PoseTrainer {
      * @param resume continue from {@code runDir/checkpoints/last.*} instead of starting fresh
      * @param validator scores the network after each epoch (or every {@code validateEverySteps}); may be null
      */
-    public static Result fit(TrainConfig config, PoseNet net, NDManager manager, List<TrainingImage> images,
+    public static Result fit(TrainConfig config, PoseNet net, NDManager manager, List<InputImage> images,
             Objective objective, Validator validator, Path runDir, boolean resume) {
         Path ckptDir = runDir.resolve("checkpoints");
         Path last = ckptDir.resolve("last.ckpt");

@@ -1,5 +1,7 @@
 package dev.mqat.train;
 
+import dev.mqat.data.AugmentationConfig;
+
 /**
  * How {@code mqat train} trains: budget, batch, optimizer, schedule, augmentation, seed.
  *

@@ -1,5 +1,9 @@
 package dev.mqat.train;
 
+import dev.mqat.data.AugmentationConfig;
+import dev.mqat.data.Batch;
+import dev.mqat.data.InputImage;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,16 +40,16 @@ class PoseTrainerTest {
         return new LossParts(loss, loss, loss.zerosLike(), 0);
     }
 
-    private static List<TrainingImage> images(int n) {
+    private static List<InputImage> images(int n) {
         Random r = new Random(3);
-        List<TrainingImage> list = new ArrayList<>();
+        List<InputImage> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             byte[] rgb = new byte[64 * 64 * 3];
             int level = r.nextInt(256);
             for (int p = 0; p < rgb.length; p++) {
                 rgb[p] = (byte) Math.min(255, level + r.nextInt(20));
             }
-            list.add(new TrainingImage(rgb, 64, new CameraIntrinsics(80, 80, 31.5, 31.5, 64, 64), List.of()));
+            list.add(new InputImage(rgb, 64, new CameraIntrinsics(80, 80, 31.5, 31.5, 64, 64), List.of()));
         }
         return list;
     }

@@ -1,4 +1,4 @@
-package dev.mqat.train;
+package dev.mqat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.mqat.train;
+package dev.mqat.data;
 
 /**
  * WDR-style geometric augmentation: a similarity warp about the principal point (shift, scale, in-plane

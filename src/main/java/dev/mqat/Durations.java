@@ -1,4 +1,4 @@
-package dev.mqat.train;
+package dev.mqat;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

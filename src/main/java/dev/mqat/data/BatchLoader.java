@@ -1,4 +1,4 @@
-package dev.mqat.train;
+package dev.mqat.data;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ public final class BatchLoader implements AutoCloseable {
     public static final float MEAN = 0.5f;
     public static final float STD = 0.25f;
 
-    private final List<TrainingImage> images;
+    private final List<InputImage> images;
     private final int batchSize;
     private final long seed;
     private final Augmenter augmenter;
@@ -36,7 +36,7 @@ public final class BatchLoader implements AutoCloseable {
      *
      * @param threads background threads that build batches (at least 1)
      */
-    public BatchLoader(List<TrainingImage> images, int batchSize, long seed, AugmentationConfig augmentation,
+    public BatchLoader(List<InputImage> images, int batchSize, long seed, AugmentationConfig augmentation,
             long firstStep, long lastStepExclusive, int threads) {
         if (images.size() < batchSize) {
             throw new IllegalArgumentException("train.batchSize: " + batchSize + " is larger than the training set ("
@@ -96,7 +96,7 @@ public final class BatchLoader implements AutoCloseable {
         int epoch = (int) (step / perEpoch);
         int offset = (int) (step % perEpoch) * batchSize;
         int[] order = epochOrder(seed, epoch, images.size());
-        List<TrainingImage> chosen = new ArrayList<>(batchSize);
+        List<InputImage> chosen = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
             SplittableRandom r = new SplittableRandom(mix(seed, step, i));
             chosen.add(augmenter.apply(images.get(order[offset + i]), r));
@@ -121,7 +121,7 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     /** Interleaved RGB bytes of each image -> normalised {@code [N, 3, S, S]} floats. */
-    public static float[] normalize(List<TrainingImage> images) {
+    public static float[] normalize(List<InputImage> images) {
         int s = images.get(0).sizePx();
         int plane = s * s;
         float[] out = new float[images.size() * 3 * plane];

@@ -1,4 +1,4 @@
-package dev.mqat.train;
+package dev.mqat.data;
 
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.geometry.Pose;
@@ -12,9 +12,9 @@ import java.util.List;
  * @param camera intrinsics of this (resized, padded) image
  * @param objects annotated objects in the image
  */
-public record TrainingImage(byte[] rgb, int sizePx, CameraIntrinsics camera, List<TrainingObject> objects) {
+public record InputImage(byte[] rgb, int sizePx, CameraIntrinsics camera, List<InputObject> objects) {
 
-    public TrainingImage {
+    public InputImage {
         if (rgb.length != sizePx * sizePx * 3) {
             throw new IllegalArgumentException("image: " + rgb.length + " bytes for " + sizePx + "x" + sizePx + "x3");
         }
@@ -31,6 +31,6 @@ public record TrainingImage(byte[] rgb, int sizePx, CameraIntrinsics camera, Lis
      * @param cornersMm the 8 bounding-box corners in the object frame, mm
      * @param diameterMm object diameter, mm
      */
-    public record TrainingObject(int classIndex, Pose objectToCamera, byte[] visibleMask, double[][] cornersMm,
+    public record InputObject(int classIndex, Pose objectToCamera, byte[] visibleMask, double[][] cornersMm,
             double diameterMm) {}
 }

@@ -1,4 +1,4 @@
-package dev.mqat.train;
+package dev.mqat.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -31,13 +31,13 @@ class AugmenterTest {
             }
         }
         double[][] corners = new double[8][3];
-        TrainingImage image = new TrainingImage(rgb, n, cam,
-                List.of(new TrainingImage.TrainingObject(0, pose, mask, corners, 100)));
+        InputImage image = new InputImage(rgb, n, cam,
+                List.of(new InputImage.InputObject(0, pose, mask, corners, 100)));
         double[][] params = {{4, -6, 1.2, 0.7}, {-9, 3, 0.85, -2.5}, {0, 0, 1.0, 3.0}};
         for (double[] q : params) {
             double dx = q[0], dy = q[1], s = q[2], theta = q[3];
-            TrainingImage out = Augmenter.warp(image, dx, dy, s, theta);
-            TrainingImage.TrainingObject o = out.objects().get(0);
+            InputImage out = Augmenter.warp(image, dx, dy, s, theta);
+            InputImage.InputObject o = out.objects().get(0);
             // the new camera and pose project the 3D point exactly where the warp sends its old projection
             double[] moved = forward(uv, cam, dx, dy, s, theta);
             double[] projected = out.camera().project(o.objectToCamera().apply(point));
@@ -60,7 +60,7 @@ class AugmenterTest {
 
     @Test
     void disabledReturnsTheSameImage() {
-        TrainingImage image = new TrainingImage(new byte[8 * 8 * 3], 8, new CameraIntrinsics(10, 10, 4, 4, 8, 8), List.of());
+        InputImage image = new InputImage(new byte[8 * 8 * 3], 8, new CameraIntrinsics(10, 10, 4, 4, 8, 8), List.of());
         assertThat(new Augmenter(AugmentationConfig.none()).apply(image, new SplittableRandom(1))).isSameAs(image);
     }
 

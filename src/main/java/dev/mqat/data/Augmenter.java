@@ -1,4 +1,4 @@
-package dev.mqat.train;
+package dev.mqat.data;
 
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.geometry.Pose;
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Applies {@link AugmentationConfig} to a {@link TrainingImage}.
+ * Applies {@link AugmentationConfig} to a {@link InputImage}.
  *
  * <p>The warp maps a source pixel p to {@code p' = c + d + s R(theta) (p - c)} with c the principal point. That
  * is exactly what a camera with focal lengths {@code s f}, principal point {@code c + d}, rolled by theta about
@@ -22,7 +22,7 @@ public final class Augmenter {
     }
 
     /** A randomly augmented copy of {@code image}; the image itself when augmentation is off. */
-    public TrainingImage apply(TrainingImage image, SplittableRandom random) {
+    public InputImage apply(InputImage image, SplittableRandom random) {
         if (!config.enabled()) {
             return image;
         }
@@ -37,7 +37,7 @@ public final class Augmenter {
     }
 
     /** The deterministic warp behind {@link #apply}: shift (px), zoom, roll (radians). */
-    public static TrainingImage warp(TrainingImage image, double dx, double dy, double scale, double theta) {
+    public static InputImage warp(InputImage image, double dx, double dy, double scale, double theta) {
         int n = image.sizePx();
         CameraIntrinsics cam = image.camera();
         double cx = cam.cx(), cy = cam.cy();
@@ -66,8 +66,8 @@ public final class Augmenter {
         }
         CameraIntrinsics newCam = new CameraIntrinsics(cam.fx() * scale, cam.fy() * scale, cx + dx, cy + dy, n, n);
         Pose roll = new Pose(new double[] {cos, -sin, 0, sin, cos, 0, 0, 0, 1}, new double[3]);
-        List<TrainingImage.TrainingObject> objects = new ArrayList<>();
-        for (TrainingImage.TrainingObject o : image.objects()) {
+        List<InputImage.InputObject> objects = new ArrayList<>();
+        for (InputImage.InputObject o : image.objects()) {
             byte[] mask = null;
             if (o.visibleMask() != null) {
                 mask = new byte[n * n];
@@ -76,10 +76,10 @@ public final class Augmenter {
                     mask[i] = x >= 0 && y >= 0 && x < n && y < n ? o.visibleMask()[y * n + x] : 0;
                 }
             }
-            objects.add(new TrainingImage.TrainingObject(o.classIndex(), roll.compose(o.objectToCamera()), mask,
+            objects.add(new InputImage.InputObject(o.classIndex(), roll.compose(o.objectToCamera()), mask,
                     o.cornersMm(), o.diameterMm()));
         }
-        return new TrainingImage(dst, n, newCam, objects);
+        return new InputImage(dst, n, newCam, objects);
     }
 
     private static int at(byte[] rgb, int n, int x, int y, int ch) {

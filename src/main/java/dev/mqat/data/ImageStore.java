@@ -1,9 +1,6 @@
-package dev.mqat.train;
+package dev.mqat.data;
 
-import dev.mqat.data.BopDataset;
-import dev.mqat.data.BopImage;
-import dev.mqat.data.GroundTruth;
-import dev.mqat.data.ObjectInfo;
+import dev.mqat.Progress;
 import dev.mqat.geometry.CameraIntrinsics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -46,12 +43,12 @@ public final class ImageStore {
      *
      * @param limit load at most this many images (first ones), or all when {@code <= 0}
      */
-    public static List<TrainingImage> load(BopDataset dataset, String split, int sizePx, int threads, int limit) {
+    public static List<InputImage> load(BopDataset dataset, String split, int sizePx, int threads, int limit) {
         List<BopImage> images = dataset.images(split);
         if (limit > 0 && images.size() > limit) {
             images = images.subList(0, limit);
         }
-        TrainingImage[] out = new TrainingImage[images.size()];
+        InputImage[] out = new InputImage[images.size()];
         Progress progress = new Progress("load " + split, images.size(), "img");
         AtomicInteger done = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
@@ -85,7 +82,7 @@ public final class ImageStore {
     }
 
     /** Loads one image and its objects at network resolution. */
-    public static TrainingImage load(BopDataset dataset, BopImage image, int sizePx) {
+    public static InputImage load(BopDataset dataset, BopImage image, int sizePx) {
         BufferedImage src = read(image.rgbPath());
         double scale = (double) sizePx / Math.max(src.getWidth(), src.getHeight());
         int w = (int) Math.round(src.getWidth() * scale);
@@ -104,7 +101,7 @@ public final class ImageStore {
         double sx = (double) w / src.getWidth();
         double sy = (double) h / src.getHeight();
         CameraIntrinsics camera = image.camera().scaled(sx, sy, sizePx, sizePx);
-        List<TrainingImage.TrainingObject> objects = new ArrayList<>();
+        List<InputImage.InputObject> objects = new ArrayList<>();
         for (GroundTruth gt : image.groundTruths()) {
             int objId = gt.instance().objId();
             ObjectInfo info = dataset.object(objId);
@@ -118,10 +115,10 @@ public final class ImageStore {
                     }
                 }
             }
-            objects.add(new TrainingImage.TrainingObject(classIndex(dataset, objId), gt.instance().objectToCamera(), mask,
+            objects.add(new InputImage.InputObject(classIndex(dataset, objId), gt.instance().objectToCamera(), mask,
                     info.bboxCornersMm(), info.diameterMm()));
         }
-        return new TrainingImage(rgb, sizePx, camera, objects);
+        return new InputImage(rgb, sizePx, camera, objects);
     }
 
     private static BufferedImage read(Path path) {

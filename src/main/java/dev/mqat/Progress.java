@@ -1,4 +1,4 @@
-package dev.mqat.train;
+package dev.mqat;
 
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.mqat.train;
+package dev.mqat.data;
 
 import java.util.List;
 
@@ -10,7 +10,7 @@ import java.util.List;
  * @param pixels normalised input, {@code [N, 3, S, S]} row-major (see {@link BatchLoader#normalize})
  * @param images the (augmented) images with their annotations, in batch order
  */
-public record Batch(long step, int epoch, float[] pixels, List<TrainingImage> images) {
+public record Batch(long step, int epoch, float[] pixels, List<InputImage> images) {
     public Batch {
         images = List.copyOf(images);
     }
