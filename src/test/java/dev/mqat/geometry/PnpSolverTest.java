@@ -185,6 +185,13 @@ class PnpSolverTest {
         assertThat(solver.solve(same, Projection.project(truth, CAMERA, same), CAMERA)).as("coincident points")
                 .isEmpty();
 
+        double[][] three = new double[12][];
+        for (int i = 0; i < 12; i++) {
+            three[i] = obj[i % 3];
+        }
+        assertThat(solver.solve(three, Projection.project(truth, CAMERA, three), CAMERA))
+                .as("only three distinct 3D points, repeated").isEmpty();
+
         double[][] imgLine = new double[10][];
         for (int i = 0; i < 10; i++) {
             imgLine[i] = new double[] {100 + 20 * i, 50 + 10 * i};
