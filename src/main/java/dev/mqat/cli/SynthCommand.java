@@ -112,8 +112,12 @@ final class SynthCommand implements Runnable {
         }
         Mesh object = mesh == null ? CubeSatModel.mesh() : PlyFormat.read(mesh);
         String objectName = mesh == null ? Synthesizer.EMBEDDED_OBJECT_NAME : Synthesizer.fileObjectName(mesh);
-        SynthSummary s = Synthesizer.generate(object, objectName, config, out, threadCount, SynthCommand::printProgress);
-        System.err.println();
+        SynthSummary s;
+        try {
+            s = Synthesizer.generate(object, objectName, config, out, threadCount, SynthCommand::printProgress);
+        } finally {
+            System.err.println(); // end the progress line, also before an error message
+        }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("out", out.toString());

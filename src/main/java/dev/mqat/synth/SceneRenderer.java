@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 
 /**
  * Renders a {@link Scene} of one mesh: background (black space, stars, planet limb), the object through
- * {@link Rasterizer} with supersampling, Gaussian pixel noise; plus the visible mask and BOP visibility info
+ * {@link Rasterizer} with supersampling, near-Gaussian pixel noise; plus the visible mask and BOP visibility info
  * from the same z-buffer.
  *
  * <p>A pixel's colour is the mean of its supersamples, each the object's shaded colour where the z-buffer
@@ -172,16 +172,24 @@ public final class SceneRenderer {
         return bg;
     }
 
+    /**
+     * Adds zero-mean noise of standard deviation {@code sigma} and quantizes to 8 bits.
+     *
+     * <p>The noise is an Irwin-Hall sum of four uniforms (the four 16-bit parts of one SplitMix64 draw),
+     * scaled to unit variance: Gaussian to within a few percent in density, bounded at 3.46 sigma, and about
+     * four times cheaper than {@code nextGaussian()}, which dominated rendering time at 512 px.
+     */
     private static byte[] quantizeWithNoise(float[] color, int w, int h, double sigma, long seed) {
         SplittableRandom noise = new SplittableRandom(seed);
         byte[] out = new byte[3 * w * h];
+        // sum of 4 uniforms on [0, 65535]: mean 4 * 32767.5, variance 4 * (65536^2 - 1) / 12
+        double scale = sigma > 0 ? sigma * 255 / Math.sqrt(4 * (65536.0 * 65536.0 - 1) / 12) : 0;
+        double offset = 0.5 - 4 * 32767.5 * scale; // + 0.5: truncation below rounds to nearest
         for (int i = 0; i < out.length; i++) {
-            double v = color[i];
-            if (sigma > 0) {
-                v += sigma * noise.nextGaussian();
-            }
-            long q = Math.round(v * 255);
-            out[i] = (byte) (q < 0 ? 0 : q > 255 ? 255 : q);
+            long bits = noise.nextLong();
+            long sum = (bits & 0xFFFF) + ((bits >>> 16) & 0xFFFF) + ((bits >>> 32) & 0xFFFF) + (bits >>> 48);
+            double v = color[i] * 255.0 + sum * scale + offset;
+            out[i] = (byte) (v <= 0 ? 0 : v >= 255 ? 255 : (int) v);
         }
         return out;
     }

@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * parameters that made it (seed, counts, camera, depth range, object).
  *
  * <p>Images are numbered 0..N-1 over the dataset: the first ones train, then val, then test; image
- * {@code i} is drawn by {@link SceneSampler#sample}{@code (i)}, so its content does not depend on the split
- * fractions of the other images' order or on the thread count. Rendering runs on worker threads, each with
+ * {@code i} is drawn by {@link SceneSampler#sample}{@code (i)}, so its content depends only on the seed and
+ * its index, never on which thread renders it or when. Rendering runs on worker threads, each with
  * its own {@link SceneRenderer} and {@link PngEncoder}; the data writer orders every JSON file by image id,
  * so any thread count gives the same bytes. Every file is written atomically; a scene's JSON files are
  * written as soon as its last image is, so an interrupted run leaves complete scenes plus image files, never
