@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ModelCommand.class,
             DataCommand.class,
             EvalPosesCommand.class,
+            TrainCommand.class,
             SynthCommand.class,
         })
 public final class Main implements Runnable {

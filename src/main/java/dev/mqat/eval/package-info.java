@@ -5,7 +5,8 @@
  * <p>Entry points: {@link dev.mqat.eval.PoseErrors} (ADD, ADI/ADD-S, 2D projection, rotation and translation
  * errors; estimate, truth, model points in that order), {@link dev.mqat.eval.PoseEvaluator} (scores a list of
  * {@link dev.mqat.eval.EvalTarget}s against {@link dev.mqat.eval.PoseEstimate}s and returns an
- * {@link dev.mqat.eval.EvaluationResult}), {@link dev.mqat.eval.Bop19Csv} (results files in and out).
+ * {@link dev.mqat.eval.EvaluationResult}), {@link dev.mqat.eval.Bop19Csv} (results files in and out), {@link dev.mqat.eval.PosePredictor} (network outputs ->
+ * corner correspondences -> EPnP + RANSAC poses).
  *
  * <p>Decisions written once here: errors are computed over <em>all</em> model vertices (the SwissCube
  * evaluation samples 1000 at random); success means ADD or ADI below 0.1 d or 0.5 d (d = diameter) and 2D
@@ -15,6 +16,6 @@
  * headline metric "ADI" but computes ADD (no symmetries declared); mqat reports both under their own names.
  *
  * <p>Units: mm for 3D, px for 2D, degrees for angles, percent (0-100) for success rates. Frames: poses map
- * the object (model) frame to the camera frame. Imports from mqat: {@code geometry}, {@code data} only.
+ * the object (model) frame to the camera frame. Imports from mqat: {@code geometry}, {@code data}, {@code model}.
  */
 package dev.mqat.eval;

@@ -1,0 +1,155 @@
+package dev.mqat.cli;
+
+import dev.mqat.Durations;
+import dev.mqat.data.AugmentationConfig;
+import dev.mqat.geometry.PnpConfig;
+import dev.mqat.model.DecoderConfig;
+import dev.mqat.model.ModelConfig;
+import dev.mqat.mqat.Provenance;
+import dev.mqat.mqat.RunConfig;
+import dev.mqat.mqat.TrainingJob;
+import dev.mqat.train.LossConfig;
+import dev.mqat.train.OptimizerKind;
+import dev.mqat.train.PoseTrainer;
+import dev.mqat.train.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Trains a pose network into a run folder. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a pose network on a BOP dataset into a run folder.",
+            "Writes RUN/config.json, RUN/log.jsonl (one JSON object per 10 steps, per validation and at the end) and "
+                    + "RUN/checkpoints/{last,best}.ckpt; the best checkpoint is chosen by ADI-0.1d on the val split.",
+            "--resume continues a killed run from its last checkpoint with the same result as an uninterrupted run "
+                    + "(step and epoch budgets; a --time-limit run stops at the limit, so its step count depends on the machine)."})
+final class TrainCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "BOP dataset folder (required unless --resume).")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder to create (or to continue with --resume).")
+    Path out;
+
+    @Option(names = "--arch", defaultValue = "wdr-cpu", description = "Network preset: wdr-cpu (128 px, CPU default) or wdr-darknet53 (paper scale). Default: ${DEFAULT-VALUE}.")
+    String arch;
+
+    @Option(names = "--input-size", paramLabel = "PX", description = "Network input side in px, a multiple of 32 (default: the preset's).")
+    Integer inputSize;
+
+    @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier. Default: ${DEFAULT-VALUE}.")
+    double width;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Budget budget;
+
+    static final class Budget {
+        @Option(names = "--epochs", paramLabel = "N", description = "Train for N epochs (default 10).")
+        Integer epochs;
+
+        @Option(names = "--steps", paramLabel = "N", description = "Train for N steps.")
+        Long steps;
+
+        @Option(names = "--time-limit", paramLabel = "DURATION", description = "Train for a wall-clock budget, e.g. 10m, 1h30m; the cosine schedule follows elapsed time.")
+        String timeLimit;
+    }
+
+    @Option(names = "--batch", defaultValue = "32", description = "Images per step. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Base learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--warmup", defaultValue = "50", paramLabel = "STEPS", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--no-augment", description = "Turn off shift/zoom/roll augmentation.")
+    boolean noAugment;
+
+    @Option(names = "--positives", defaultValue = "10", paramLabel = "N", description = "Positive cells sampled per object. Default: ${DEFAULT-VALUE}.")
+    int positives;
+
+    @Option(names = "--val-images", defaultValue = "0", paramLabel = "N", description = "Validation images used for model selection (0 = the whole val split). Default: ${DEFAULT-VALUE}.")
+    int valImages;
+
+    @Option(names = "--validate-every", defaultValue = "0", paramLabel = "STEPS", description = "Validate and checkpoint every N steps (0 = once per epoch). Default: ${DEFAULT-VALUE}.")
+    long validateEvery;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Root seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Background threads building batches. Default: ${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    boolean resume;
+
+    @Override
+    public void run() {
+        RunConfig config = null;
+        if (!resume) {
+            if (data == null) {
+                throw new UsageException("--data is required (unless --resume)");
+            }
+            if (!Files.isDirectory(data)) {
+                throw new UsageException("--data: dataset folder not found: " + data);
+            }
+            config = config();
+        } else if (!Files.isRegularFile(RunConfig.file(out))) {
+            throw new UsageException("--resume: " + out + " is not a run folder (no config.json)");
+        }
+        PoseTrainer.Result r = TrainingJob.run(config, out, resume);
+        System.out.printf("trained %d steps in %s; last loss %.4f; best val ADI-0.1d %.2f%%; run %s%n", r.steps(),
+                Durations.format(r.elapsed()), r.lastLoss(), r.bestScore(), out);
+    }
+
+    private RunConfig config() {
+        try {
+            ModelConfig model = ModelConfig.preset(arch).withWidthMultiplier(width)
+                    .withNumClasses(dev.mqat.data.BopDataset.open(data).objects().size());
+            if (inputSize != null) {
+                model = model.withInputSizePx(inputSize);
+            }
+            int epochs = 0;
+            long steps = 0;
+            double seconds = 0;
+            if (budget == null || budget.epochs != null) {
+                epochs = budget == null ? 10 : budget.epochs;
+            } else if (budget.steps != null) {
+                steps = budget.steps;
+            } else {
+                seconds = Durations.parse(budget.timeLimit).toMillis() / 1000.0;
+            }
+            OptimizerKind kind = switch (optimizer.toLowerCase()) {
+                case "adam" -> OptimizerKind.ADAM;
+                case "sgd" -> OptimizerKind.SGD;
+                default -> throw new UsageException("--optimizer '" + optimizer + "' is not one of adam, sgd");
+            };
+            TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
+                    noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery);
+            List<String> command = new ArrayList<>();
+            command.add("mqat");
+            command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+            return new RunConfig(command, data.toString(), model, train, LossConfig.defaults().withPositivesPerObject(positives),
+                    DecoderConfig.defaults(), PnpConfig.defaults(), valImages, device, Provenance.current());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+}

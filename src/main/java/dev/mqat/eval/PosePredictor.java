@@ -1,0 +1,107 @@
+package dev.mqat.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.mqat.data.BatchLoader;
+import dev.mqat.data.InputImage;
+import dev.mqat.geometry.PnpConfig;
+import dev.mqat.geometry.PnpResult;
+import dev.mqat.geometry.PnpSolver;
+import dev.mqat.geometry.Pose;
+import dev.mqat.model.AnchorGrid;
+import dev.mqat.model.CornerCorrespondences;
+import dev.mqat.model.CornerDecoder;
+import dev.mqat.model.DecoderConfig;
+import dev.mqat.model.PoseNet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Predicts object poses with a pose network: forward pass, {@link CornerDecoder} (confident cells, per-level
+ * selection by predicted size, pooled corner correspondences), then one EPnP + RANSAC per object
+ * ({@link PnpSolver}), as WDR's post-processing does.
+ *
+ * <p>Poses come out in the frame of the camera the input image was taken with: the image's intrinsics at
+ * network resolution already describe the resize, so no second PnP is needed to map back.
+ */
+public final class PosePredictor {
+
+    /**
+     * One detected object.
+     *
+     * @param classIndex network class index
+     * @param confidence highest class probability among the pooled cells, 0..1
+     * @param objectToCamera estimated pose
+     * @param inliers RANSAC inliers among the pooled correspondences
+     * @param correspondences pooled correspondences that went into PnP
+     */
+    public record Prediction(int classIndex, double confidence, Pose objectToCamera, int inliers, int correspondences) {}
+
+    private final PoseNet net;
+    private final NDManager manager;
+    private final CornerDecoder decoder;
+    private final PnpSolver pnp;
+    private final double[][][] classCornersMm;
+    private final int batchSize;
+
+    /**
+     * @param net initialised network (inference mode is used; weights are not changed)
+     * @param manager manager owning the network's parameters; per-batch arrays live in a scope
+     * @param classCornersMm per class, the 8 box corners in the object frame (mm), in training order
+     * @param batchSize images per forward pass
+     */
+    public PosePredictor(PoseNet net, NDManager manager, DecoderConfig decoderConfig, PnpConfig pnpConfig,
+            double[][][] classCornersMm, int batchSize) {
+        this.net = net;
+        this.manager = manager;
+        int size = net.config().inputSizePx();
+        AnchorGrid grid = net.anchorGrid(size, size);
+        this.decoder = new CornerDecoder(grid, decoderConfig);
+        this.pnp = new PnpSolver(pnpConfig);
+        this.classCornersMm = classCornersMm.clone();
+        this.batchSize = batchSize;
+    }
+
+    /** Predictions for each image, in input order (an empty list where nothing was detected). */
+    public List<List<Prediction>> predict(List<InputImage> images) {
+        List<List<Prediction>> out = new ArrayList<>(images.size());
+        ParameterStore store = new ParameterStore(manager, false);
+        for (int from = 0; from < images.size(); from += batchSize) {
+            List<InputImage> batch = images.subList(from, Math.min(images.size(), from + batchSize));
+            List<List<CornerCorrespondences>> decoded;
+            try (NDScope scope = new NDScope()) {
+                int s = batch.get(0).sizePx();
+                NDArray input = manager.create(BatchLoader.normalize(batch), new Shape(batch.size(), 3, s, s));
+                NDList outputs = net.forward(store, new NDList(input), false);
+                decoded = decoder.decode(outputs, classCornersMm);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                List<Prediction> predictions = new ArrayList<>();
+                for (CornerCorrespondences c : decoded.get(i)) {
+                    solve(c, batch.get(i)).ifPresent(predictions::add);
+                }
+                out.add(predictions);
+            }
+        }
+        return out;
+    }
+
+    private Optional<Prediction> solve(CornerCorrespondences c, InputImage image) {
+        int n = c.size();
+        double[] px = c.imagePointsPx();
+        double[] mm = c.objectPointsMm();
+        double[][] imagePoints = new double[n][];
+        double[][] objectPoints = new double[n][];
+        for (int i = 0; i < n; i++) {
+            imagePoints[i] = new double[] {px[2 * i], px[2 * i + 1]};
+            objectPoints[i] = new double[] {mm[3 * i], mm[3 * i + 1], mm[3 * i + 2]};
+        }
+        Optional<PnpResult> result = pnp.solve(objectPoints, imagePoints, image.camera());
+        return result.map(r -> new Prediction(c.classIndex(), c.confidence(), r.objectToCamera(), r.inlierCount(), n));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.mqat.mqat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mqat.AtomicFiles;
+import dev.mqat.MqatFormatException;
+import dev.mqat.geometry.PnpConfig;
+import dev.mqat.model.DecoderConfig;
+import dev.mqat.model.ModelConfig;
+import dev.mqat.train.LossConfig;
+import dev.mqat.train.TrainConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run was made with, written as {@code config.json} in the run folder and read back by
+ * {@code --resume}, {@code mqat eval} and {@code mqat predict}.
+ *
+ * @param command the command line that created the run (for the record)
+ * @param data dataset folder the run trained on
+ * @param model network shape
+ * @param train optimisation settings
+ * @param loss targets and loss settings
+ * @param decoder inference post-processing settings
+ * @param pnp PnP settings at inference
+ * @param valImages validation images used for model selection (first ones of the val split; 0 = all)
+ * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param provenance versions, machine and time the run started
+ */
+public record RunConfig(List<String> command, String data, ModelConfig model, TrainConfig train, LossConfig loss,
+        DecoderConfig decoder, PnpConfig pnp, int valImages, String device, Map<String, String> provenance) {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public RunConfig {
+        command = List.copyOf(command);
+        provenance = Map.copyOf(provenance);
+        if (valImages < 0) {
+            throw new IllegalArgumentException("valImages: must be >= 0, found " + valImages);
+        }
+    }
+
+    /** The config file of a run folder. */
+    public static Path file(Path runDir) {
+        return runDir.resolve("config.json");
+    }
+
+    /** Writes {@code config.json} atomically. */
+    public void write(Path runDir) {
+        try {
+            AtomicFiles.write(file(runDir), JSON.writeValueAsBytes(this));
+        } catch (IOException e) {
+            throw new UncheckedIOException(file(runDir) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads {@code config.json} of a run folder.
+     *
+     * @throws MqatFormatException naming the file when it is malformed or has unknown keys
+     */
+    public static RunConfig read(Path runDir) {
+        Path f = file(runDir);
+        try {
+            return JSON.readValue(Files.readAllBytes(f), RunConfig.class);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException(new NoSuchFileException(f + " (not a run folder: no config.json)"));
+        } catch (IOException e) {
+            throw MqatFormatException.at(f, String.valueOf(e.getMessage()).split("\n")[0]);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.mqat.mqat;
+
+import dev.mqat.data.BopDataset;
+import dev.mqat.data.BopImage;
+import dev.mqat.data.GroundTruth;
+import dev.mqat.data.ImageStore;
+import dev.mqat.data.InputImage;
+import dev.mqat.data.ObjectInfo;
+import dev.mqat.eval.EvalTarget;
+import dev.mqat.eval.ModelPoints;
+import dev.mqat.eval.PoseEstimate;
+import dev.mqat.eval.PoseKey;
+import dev.mqat.eval.PosePredictor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A dataset split loaded for a network: the images at network resolution and, in the same order, the BOP
+ * keys and evaluation targets, plus the per-class box corners and object ids.
+ */
+final class RunData {
+    final BopDataset dataset;
+    final String split;
+    final List<BopImage> records;
+    final List<InputImage> images;
+
+    private RunData(BopDataset dataset, String split, List<BopImage> records, List<InputImage> images) {
+        this.dataset = dataset;
+        this.split = split;
+        this.records = records;
+        this.images = images;
+    }
+
+    /** Loads {@code split} (its first {@code limit} images, all when 0) at {@code sizePx}. */
+    static RunData load(BopDataset dataset, String split, int sizePx, int limit) {
+        if (!dataset.hasSplit(split)) {
+            throw new IllegalArgumentException("split '" + split + "' not found in " + dataset.root() + "; it has "
+                    + dataset.splits());
+        }
+        List<BopImage> records = dataset.images(split);
+        if (limit > 0 && records.size() > limit) {
+            records = records.subList(0, limit);
+        }
+        List<InputImage> images = ImageStore.load(dataset, split, sizePx, Runtime.getRuntime().availableProcessors(), limit);
+        return new RunData(dataset, split, records, images);
+    }
+
+    /** Per class index, the 8 box corners (mm) the network was trained with. */
+    static double[][][] classCorners(BopDataset dataset) {
+        List<ObjectInfo> objects = dataset.objects();
+        double[][][] corners = new double[objects.size()][][];
+        for (int c = 0; c < objects.size(); c++) {
+            corners[c] = objects.get(c).bboxCornersMm();
+        }
+        return corners;
+    }
+
+    /** Evaluation targets in image order; 2D errors are measured in the original image's pixels. */
+    List<EvalTarget> targets() {
+        Map<Integer, ModelPoints> models = new HashMap<>();
+        List<EvalTarget> out = new ArrayList<>();
+        for (BopImage image : records) {
+            for (GroundTruth gt : image.groundTruths()) {
+                int objId = gt.instance().objId();
+                ModelPoints model = models.computeIfAbsent(objId,
+                        id -> ModelPoints.ofMesh(dataset.mesh(id), dataset.object(id).diameterMm()));
+                out.add(new EvalTarget(new PoseKey(image.sceneId(), image.imageId(), objId),
+                        gt.instance().objectToCamera(), image.camera(), model));
+            }
+        }
+        return out;
+    }
+
+    /** Pose estimates (BOP19 rows) from predictions in image order. */
+    List<PoseEstimate> estimates(List<List<PosePredictor.Prediction>> predictions, double secondsPerImage) {
+        List<ObjectInfo> objects = dataset.objects();
+        List<PoseEstimate> out = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            BopImage image = records.get(i);
+            for (PosePredictor.Prediction p : predictions.get(i)) {
+                out.add(new PoseEstimate(new PoseKey(image.sceneId(), image.imageId(), objects.get(p.classIndex()).objId()),
+                        p.confidence(), p.objectToCamera(), secondsPerImage));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.mqat.mqat;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.mqat.data.BopDataset;
+import dev.mqat.eval.EvalTarget;
+import dev.mqat.eval.PoseEvaluator;
+import dev.mqat.eval.PosePredictor;
+import dev.mqat.model.PoseNet;
+import dev.mqat.train.PoseObjective;
+import dev.mqat.train.PoseTrainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code mqat train}: trains a pose network on a BOP dataset into a run folder, selecting the best checkpoint
+ * by ADI-0.1d on the validation split (never the test split).
+ */
+public final class TrainingJob {
+    private TrainingJob() {}
+
+    /**
+     * Trains a new run ({@code resume == false}: the folder must be new or empty) or continues a killed one
+     * from its last checkpoint ({@code resume == true}: the folder's own {@code config.json} is used and
+     * {@code config} is ignored).
+     */
+    public static PoseTrainer.Result run(RunConfig config, Path runDir, boolean resume) {
+        if (resume) {
+            config = RunConfig.read(runDir);
+        } else {
+            requireEmpty(runDir);
+            config.write(runDir);
+        }
+        RunConfig cfg = config;
+        BopDataset dataset = BopDataset.open(Path.of(cfg.data()));
+        if (dataset.objects().size() != cfg.model().numClasses()) {
+            throw new IllegalArgumentException(cfg.data() + ": " + dataset.objects().size() + " objects but the model has "
+                    + cfg.model().numClasses() + " classes");
+        }
+        int size = cfg.model().inputSizePx();
+        Device device = Devices.of(cfg.device());
+        RunData train = RunData.load(dataset, "train", size, 0);
+        RunData val = dataset.hasSplit("val") ? RunData.load(dataset, "val", size, cfg.valImages()) : null;
+        Engine.getEngine("PyTorch").setRandomSeed((int) cfg.train().seed());
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            PoseNet net = PoseNet.create(cfg.model(), manager);
+            PoseObjective objective = new PoseObjective(net.anchorGrid(size, size), cfg.loss(), cfg.train().seed());
+            PoseTrainer.Validator validator = null;
+            if (val != null) {
+                List<EvalTarget> targets = val.targets();
+                double[][][] corners = RunData.classCorners(dataset);
+                validator = n -> {
+                    PosePredictor predictor = new PosePredictor(n, manager, cfg.decoder(), cfg.pnp(), corners, 64);
+                    return PoseEvaluator.evaluate(targets, val.estimates(predictor.predict(val.images), -1)).result()
+                            .overall().adi01d();
+                };
+            } else {
+                System.err.println("mqat: " + cfg.data() + " has no val split; the last checkpoint is also the best");
+            }
+            return PoseTrainer.fit(cfg.train(), net, manager, train.images, objective, validator, runDir, resume);
+        }
+    }
+
+    private static void requireEmpty(Path runDir) {
+        if (Files.isDirectory(runDir)) {
+            try (Stream<Path> s = Files.list(runDir)) {
+                if (s.findAny().isPresent()) {
+                    throw new IllegalArgumentException("run folder " + runDir
+                            + " is not empty; use --resume to continue it or choose a new --out");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(runDir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
