@@ -41,7 +41,8 @@ public final class Progress {
     /** Reports that {@code done} units are finished. */
     public void update(long done, String detail) {
         long now = System.currentTimeMillis();
-        if (done < total && now - lastPrintMillis < intervalMillis) {
+        boolean last = total > 0 && done >= total;
+        if (!last && now - lastPrintMillis < intervalMillis) {
             return;
         }
         lastPrintMillis = now;
@@ -57,6 +58,11 @@ public final class Progress {
     String line(long done, String detail) {
         double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
         double rate = (done - startDone) / seconds;
+        if (total <= 0) {
+            // open-ended work (a time budget): the caller's detail says how much is left
+            return String.format("%s %d %.1f %s/s%s", label, done, rate, unit,
+                    detail == null || detail.isEmpty() ? "" : " " + detail);
+        }
         String eta = rate > 0 ? Durations.format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "?";
         return String.format("%s %d/%d (%.0f%%) %.1f %s/s ETA %s%s", label, done, total, 100.0 * done / Math.max(1, total),
                 rate, unit, eta, detail == null || detail.isEmpty() ? "" : " " + detail);

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             EvalPosesCommand.class,
             TrainCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
             SynthCommand.class,
         })
 public final class Main implements Runnable {

@@ -7,6 +7,8 @@ import dev.mqat.model.DecoderConfig;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.mqat.Provenance;
 import dev.mqat.mqat.RunConfig;
+import dev.mqat.mqat.RunObject;
+import dev.mqat.data.BopDataset;
 import dev.mqat.mqat.TrainingJob;
 import dev.mqat.train.LossConfig;
 import dev.mqat.train.OptimizerKind;
@@ -118,8 +120,8 @@ final class TrainCommand implements Runnable {
 
     private RunConfig config() {
         try {
-            ModelConfig model = ModelConfig.preset(arch).withWidthMultiplier(width)
-                    .withNumClasses(dev.mqat.data.BopDataset.open(data).objects().size());
+            List<RunObject> objects = RunObject.of(BopDataset.open(data).objects());
+            ModelConfig model = ModelConfig.preset(arch).withWidthMultiplier(width).withNumClasses(objects.size());
             if (inputSize != null) {
                 model = model.withInputSizePx(inputSize);
             }
@@ -143,7 +145,7 @@ final class TrainCommand implements Runnable {
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
-            return new RunConfig(command, data.toString(), model, train, LossConfig.defaults().withPositivesPerObject(positives),
+            return new RunConfig(command, data.toString(), objects, model, train, LossConfig.defaults().withPositivesPerObject(positives),
                     DecoderConfig.defaults(), PnpConfig.defaults(), valImages, device, Provenance.current());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -81,6 +81,37 @@ public final class ImageStore {
         return List.of(out);
     }
 
+    /**
+     * Loads any image file at network resolution, for prediction on new data.
+     *
+     * @param camera intrinsics of the image as stored on disk (width and height are taken from the file)
+     */
+    public static InputImage load(Path rgbPath, double fx, double fy, double cx, double cy, int sizePx) {
+        BufferedImage src = read(rgbPath);
+        CameraIntrinsics camera = new CameraIntrinsics(fx, fy, cx, cy, src.getWidth(), src.getHeight());
+        return resized(src, camera, sizePx, List.of());
+    }
+
+    private static InputImage resized(BufferedImage src, CameraIntrinsics original, int sizePx,
+            List<InputImage.InputObject> objects) {
+        double scale = (double) sizePx / Math.max(src.getWidth(), src.getHeight());
+        int w = (int) Math.round(src.getWidth() * scale);
+        int h = (int) Math.round(src.getHeight() * scale);
+        byte[] rgb = new byte[sizePx * sizePx * 3];
+        BufferedImage resized = resize(src, w, h, true);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = resized.getRGB(x, y);
+                int o = (y * sizePx + x) * 3;
+                rgb[o] = (byte) (p >> 16);
+                rgb[o + 1] = (byte) (p >> 8);
+                rgb[o + 2] = (byte) p;
+            }
+        }
+        CameraIntrinsics camera = original.scaled((double) w / src.getWidth(), (double) h / src.getHeight(), sizePx, sizePx);
+        return new InputImage(rgb, sizePx, camera, objects);
+    }
+
     /** Loads one image and its objects at network resolution. */
     public static InputImage load(BopDataset dataset, BopImage image, int sizePx) {
         BufferedImage src = read(image.rgbPath());

@@ -24,6 +24,7 @@ import java.util.Map;
  *
  * @param command the command line that created the run (for the record)
  * @param data dataset folder the run trained on
+ * @param objects the object classes, in class-index order
  * @param model network shape
  * @param train optimisation settings
  * @param loss targets and loss settings
@@ -33,7 +34,7 @@ import java.util.Map;
  * @param device {@code auto}, {@code cpu} or {@code gpu}
  * @param provenance versions, machine and time the run started
  */
-public record RunConfig(List<String> command, String data, ModelConfig model, TrainConfig train, LossConfig loss,
+public record RunConfig(List<String> command, String data, List<RunObject> objects, ModelConfig model, TrainConfig train, LossConfig loss,
         DecoderConfig decoder, PnpConfig pnp, int valImages, String device, Map<String, String> provenance) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -41,6 +42,7 @@ public record RunConfig(List<String> command, String data, ModelConfig model, Tr
 
     public RunConfig {
         command = List.copyOf(command);
+        objects = List.copyOf(objects);
         provenance = Map.copyOf(provenance);
         if (valImages < 0) {
             throw new IllegalArgumentException("valImages: must be >= 0, found " + valImages);

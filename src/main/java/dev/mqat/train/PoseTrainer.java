@@ -1,5 +1,6 @@
 package dev.mqat.train;
 
+import dev.mqat.Durations;
 import dev.mqat.Progress;
 import dev.mqat.data.Batch;
 import dev.mqat.data.BatchLoader;
@@ -165,8 +166,12 @@ public final class PoseTrainer {
                     if (step % 10 == 0 || step == 1) {
                         appendLog(runDir, line);
                     }
-                    progress.update(step, String.format("epoch %d loss %.4f%s lr %.2e", batch.epoch(), lastLoss,
-                            format(parts), lr));
+                    String left = config.timeLimitSeconds() > 0
+                            ? " time " + Durations.format(Duration.ofNanos(System.nanoTime() - startNanos)) + " of "
+                                    + Durations.format(Duration.ofMillis((long) (config.timeLimitSeconds() * 1000)))
+                            : "";
+                    progress.update(step, String.format("epoch %d loss %.4f%s lr %.2e%s", batch.epoch(), lastLoss,
+                            format(parts), lr, left));
                     boolean atEnd = step >= totalSteps;
                     if (step % validateEvery == 0 || atEnd) {
                         double score = validator == null ? Double.NaN : validator.score(net);

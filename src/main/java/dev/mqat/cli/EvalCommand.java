@@ -1,0 +1,66 @@
+package dev.mqat.cli;
+
+import dev.mqat.mqat.RunEvaluation;
+import dev.mqat.report.PredictionOverlay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Evaluates a run on a dataset split. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Predict every image of a split with a run's best checkpoint and score the poses.",
+            "Writes RUN/predictions-<split>.csv (BOP19; 'mqat eval-poses' on it gives the same numbers) and "
+                    + "RUN/metrics-<split>.json, prints the metrics overall and per near/medium/far depth bin.",
+            "Errors are computed over all model vertices."})
+final class EvalCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder (from mqat train or mqat quantize).")
+    Path run;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "BOP dataset folder (default: the one the run trained on).")
+    Path data;
+
+    @Option(names = "--split", defaultValue = "test", description = "Split to evaluate. Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--json", description = "Print exactly one JSON object (the format of 'mqat eval-poses --json').")
+    boolean json;
+
+    @Option(names = "--overlays", defaultValue = "0", paramLabel = "N", description = "Also write N images with predicted (magenta) and ground-truth (green) boxes and keypoints to RUN/overlays-<split>/.")
+    int overlays;
+
+    @Override
+    public void run() {
+        if (!Files.isRegularFile(run.resolve("config.json"))) {
+            throw new UsageException("--model: " + run + " is not a run folder (no config.json)");
+        }
+        if (data != null && !Files.isDirectory(data)) {
+            throw new UsageException("--data: dataset folder not found: " + data);
+        }
+        if (overlays < 0) {
+            throw new UsageException("--overlays must be >= 0, found " + overlays);
+        }
+        RunEvaluation.Outcome outcome;
+        try {
+            outcome = RunEvaluation.evaluate(run, data, split);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (overlays > 0) {
+            List<Path> files = PredictionOverlay.writeAll(outcome, run.resolve("overlays-" + split), overlays);
+            System.err.println("wrote " + files.size() + " overlays to " + run.resolve("overlays-" + split));
+        }
+        if (json) {
+            System.out.println(outcome.result().toJson());
+        } else {
+            System.out.print(outcome.result().toTable());
+            System.out.printf("%.1f ms per image; predictions %s; metrics %s%n", outcome.secondsPerImage() * 1000,
+                    outcome.predictionsCsv(), outcome.metricsJson());
+        }
+    }
+}

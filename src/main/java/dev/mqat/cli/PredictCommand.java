@@ -1,0 +1,98 @@
+package dev.mqat.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mqat.eval.PosePredictor;
+import dev.mqat.mqat.RunEvaluation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Predicts poses for arbitrary images. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Estimate object poses in images with a run's best checkpoint.",
+            "Images of any size are scaled to the network input (the camera is scaled with them), so poses are in "
+                    + "the given camera's frame: R row-major, t in mm."})
+final class PredictCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder.")
+    Path run;
+
+    @Option(names = "--camera", required = true, paramLabel = "fx,fy,cx,cy", description = "Intrinsics of the images, px.")
+    String camera;
+
+    @Option(names = "--json", description = "Print one JSON object: {\"images\": [{\"image\": path, \"objects\": [{\"obj_id\", \"score\", \"R\", \"t_mm\", \"inliers\"}]}]}.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files (PNG, JPEG).")
+    List<Path> images;
+
+    @Override
+    public void run() {
+        if (!Files.isRegularFile(run.resolve("config.json"))) {
+            throw new UsageException("--model: " + run + " is not a run folder (no config.json)");
+        }
+        double[] k;
+        try {
+            k = Arrays.stream(camera.split(",")).mapToDouble(s -> Double.parseDouble(s.strip())).toArray();
+        } catch (NumberFormatException e) {
+            throw new UsageException("--camera '" + camera + "': expected four numbers fx,fy,cx,cy");
+        }
+        if (k.length != 4) {
+            throw new UsageException("--camera '" + camera + "': expected four numbers fx,fy,cx,cy, found " + k.length);
+        }
+        for (Path p : images) {
+            if (!Files.isRegularFile(p)) {
+                throw new UsageException("image not found: " + p);
+            }
+        }
+        List<List<PosePredictor.Prediction>> predictions;
+        try {
+            predictions = RunEvaluation.predict(run, images, k[0], k[1], k[2], k[3]);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        int[] objIds = RunEvaluation.objectIds(run);
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        ArrayNode list = root.putArray("images");
+        for (int i = 0; i < images.size(); i++) {
+            ObjectNode img = list.addObject();
+            img.put("image", images.get(i).toString());
+            ArrayNode objs = img.putArray("objects");
+            for (PosePredictor.Prediction p : predictions.get(i)) {
+                ObjectNode o = objs.addObject();
+                o.put("obj_id", objIds[p.classIndex()]);
+                o.put("score", p.confidence());
+                ArrayNode r = o.putArray("R");
+                for (double v : p.objectToCamera().rotation()) {
+                    r.add(v);
+                }
+                ArrayNode t = o.putArray("t_mm");
+                for (double v : p.objectToCamera().translationMm()) {
+                    t.add(v);
+                }
+                o.put("inliers", p.inliers());
+                if (!json) {
+                    System.out.printf("%s  obj %d  score %.3f  t_mm %s  R %s%n", images.get(i), objIds[p.classIndex()],
+                            p.confidence(), Arrays.toString(p.objectToCamera().translationMm()),
+                            Arrays.toString(p.objectToCamera().rotation()));
+                }
+            }
+            if (!json && predictions.get(i).isEmpty()) {
+                System.out.println(images.get(i) + "  no object detected");
+            }
+        }
+        if (json) {
+            System.out.println(root.toString());
+        }
+    }
+}

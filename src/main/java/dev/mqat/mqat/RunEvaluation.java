@@ -1,0 +1,104 @@
+package dev.mqat.mqat;
+
+import ai.djl.ndarray.NDManager;
+import dev.mqat.AtomicFiles;
+import dev.mqat.data.BopDataset;
+import dev.mqat.data.ImageStore;
+import dev.mqat.data.InputImage;
+import dev.mqat.eval.Bop19Csv;
+import dev.mqat.eval.EvaluationResult;
+import dev.mqat.eval.PoseEstimate;
+import dev.mqat.eval.PoseEvaluation;
+import dev.mqat.eval.PoseEvaluator;
+import dev.mqat.eval.PosePredictor;
+import dev.mqat.model.ModelCheckpoint;
+import dev.mqat.model.PoseNet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code mqat eval} and {@code mqat predict}: load a run's best checkpoint, predict poses, score them.
+ *
+ * <p>Predictions of a split go to {@code RUN/predictions-<split>.csv} (BOP19), so {@code mqat eval-poses} on
+ * that file gives the same numbers; the metrics go to {@code RUN/metrics-<split>.json}.
+ */
+public final class RunEvaluation {
+    private RunEvaluation() {}
+
+    /**
+     * What an evaluation produced.
+     *
+     * @param result metrics overall and per depth bin
+     * @param predictionsCsv where the BOP19 predictions were written
+     * @param metricsJson where the metrics were written
+     * @param secondsPerImage mean wall time per image (forward, decode, PnP)
+     * @param images the evaluated images at network resolution, with their ground truth
+     * @param predictions per image, the detected objects
+     */
+    public record Outcome(EvaluationResult result, Path predictionsCsv, Path metricsJson, double secondsPerImage,
+            List<InputImage> images, List<List<PosePredictor.Prediction>> predictions) {}
+
+    /** The checkpoint {@code mqat eval} uses: {@code checkpoints/best.ckpt}. */
+    public static Path bestCheckpoint(Path runDir) {
+        return runDir.resolve("checkpoints").resolve("best.ckpt");
+    }
+
+    /**
+     * Evaluates a run on a dataset split.
+     *
+     * @param data dataset folder; null means the one the run trained on
+     */
+    public static Outcome evaluate(Path runDir, Path data, String split) {
+        RunConfig cfg = RunConfig.read(runDir);
+        BopDataset dataset = BopDataset.open(data == null ? Path.of(cfg.data()) : data);
+        RunData set = RunData.load(dataset, split, cfg.model().inputSizePx(), 0);
+        List<PoseEstimate> estimates;
+        List<List<PosePredictor.Prediction>> predictions;
+        double perImage;
+        try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
+            PoseNet net = ModelCheckpoint.load(bestCheckpoint(runDir), manager);
+            PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(),
+                    RunData.classCorners(dataset), 64);
+            long t0 = System.nanoTime();
+            predictions = predictor.predict(set.images);
+            perImage = (System.nanoTime() - t0) / 1e9 / Math.max(1, set.images.size());
+            estimates = set.estimates(predictions, perImage);
+        }
+        Path csv = runDir.resolve("predictions-" + split + ".csv");
+        Bop19Csv.write(csv, estimates);
+        PoseEvaluation evaluation = PoseEvaluator.evaluate(set.targets(), estimates);
+        Path json = runDir.resolve("metrics-" + split + ".json");
+        AtomicFiles.writeString(json, evaluation.result().toJson() + "\n");
+        return new Outcome(evaluation.result(), csv, json, perImage, set.images, predictions);
+    }
+
+    /** BOP object id of each class index of a run. */
+    public static int[] objectIds(Path runDir) {
+        return RunConfig.read(runDir).objects().stream().mapToInt(RunObject::objId).toArray();
+    }
+
+    /**
+     * Predicts poses for arbitrary images taken with one camera.
+     *
+     * @return per image, the detected objects (class index, confidence, pose)
+     */
+    public static List<List<PosePredictor.Prediction>> predict(Path runDir, List<Path> images, double fx, double fy,
+            double cx, double cy) {
+        RunConfig cfg = RunConfig.read(runDir);
+        int size = cfg.model().inputSizePx();
+        List<InputImage> inputs = new ArrayList<>();
+        for (Path p : images) {
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException("image not found: " + p);
+            }
+            inputs.add(ImageStore.load(p, fx, fy, cx, cy, size));
+        }
+        try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
+            PoseNet net = ModelCheckpoint.load(bestCheckpoint(runDir), manager);
+            return new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(), RunObject.corners(cfg.objects()), 16)
+                    .predict(inputs);
+        }
+    }
+}
