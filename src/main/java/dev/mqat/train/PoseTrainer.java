@@ -57,6 +57,23 @@ public final class PoseTrainer {
         LossParts compute(NDList outputs, Batch batch);
     }
 
+    /**
+     * Per-step control for schedules that quantization-aware training needs (INQ freezing steps and their
+     * learning-rate pattern). Called on the training thread before each step, outside any scope.
+     */
+    public interface StepHook {
+        /** Runs before step {@code step} (0-based) of a budget of {@code totalSteps}. */
+        default void beforeStep(long step, long totalSteps, PoseNet net) {}
+
+        /** The learning rate to use at {@code step}, given the one the config's schedule gives. */
+        default double learningRate(long step, long totalSteps, double scheduled) {
+            return scheduled;
+        }
+    }
+
+    /** No per-step control: the config's schedule as is. */
+    public static final StepHook NO_HOOK = new StepHook() {};
+
     /** Scores the network on held-out data; higher is better (e.g. ADI-0.1d in %). */
     @FunctionalInterface
     public interface Validator {
@@ -85,6 +102,15 @@ public final class PoseTrainer {
      */
     public static Result fit(TrainConfig config, PoseNet net, NDManager manager, List<InputImage> images,
             Objective objective, Validator validator, Path runDir, boolean resume) {
+        return fit(config, net, manager, images, objective, validator, NO_HOOK, runDir, resume);
+    }
+
+    /**
+     * {@link #fit(TrainConfig, PoseNet, NDManager, List, Objective, Validator, Path, boolean)} with per-step control.
+     * Step hooks need a step or epoch budget (they are told the total).
+     */
+    public static Result fit(TrainConfig config, PoseNet net, NDManager manager, List<InputImage> images,
+            Objective objective, Validator validator, StepHook hook, Path runDir, boolean resume) {
         Path ckptDir = runDir.resolve("checkpoints");
         Path last = ckptDir.resolve("last.ckpt");
         Path lastOptim = ckptDir.resolve("last.optim");
@@ -136,7 +162,8 @@ public final class PoseTrainer {
                     }
                     double fraction = config.timeLimitSeconds() > 0 ? elapsedSeconds / config.timeLimitSeconds()
                             : (double) step / totalSteps;
-                    double lr = config.learningRateAt(step, fraction);
+                    double lr = hook.learningRate(step, totalSteps, config.learningRateAt(step, fraction));
+                    hook.beforeStep(step, totalSteps, net);
                     Batch batch = loader.next();
                     Map<String, Double> parts = new LinkedHashMap<>();
                     try (NDScope scope = new NDScope(); GradientCollector gc = manager.getEngine().newGradientCollector()) {
