@@ -65,7 +65,7 @@ class StepTimeBenchmark {
                 String trace = System.getProperty("bench.trace");
                 for (int s = 0; s < warmup + steps; s++) {
                     if (trace != null && s == warmup) {
-                        ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+                        ai.djl.pytorch.jni.JniUtils.startProfile(false, Boolean.getBoolean("bench.shapes"), false);
                     }
                     long t0 = System.nanoTime();
                     long t1;
