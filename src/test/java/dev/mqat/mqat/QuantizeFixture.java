@@ -16,11 +16,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A tiny synthetic dataset (64 px) and a tiny float run trained on it for a few steps. */
-final class QuantizeFixture {
+public final class QuantizeFixture {
     private QuantizeFixture() {}
 
     /** Synthesizes the dataset into {@code root/data} and trains {@code root/float}; returns the run folder. */
-    static Path floatRun(Path root) {
+    public static Path floatRun(Path root) {
         Path data = root.resolve("data");
         SynthConfig synth = SynthConfig.defaults().withImageCount(16).withSizePx(64).withSeed(3)
                 .withSplit(new SplitFractions(0.5, 0.25, 0.25)).withImagesPerScene(4);
