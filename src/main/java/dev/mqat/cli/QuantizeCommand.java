@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
                     + "(modules done stay quantized) and the whole network is fine-tuned after each; without --flow "
                     + "every module of the plan is quantized in one stage (uniform QAT, the baseline). Modules the plan "
                     + "does not name stay float.",
-            "INQ freezes 20, 40, 60, 80, 90, 95, 97.5, 100 % of a stage's weights by magnitude over the stage, with the "
+            "INQ freezes 20, 40, 60, 80, 90, 95, 97.5, 100 %% of a stage's weights by magnitude over the stage, with the "
                     + "LR back at --lr at each freeze step and x0.1 in between (paper Table 10 scaled to the stage); "
-                    + "LSQ and STE use --lr with x0.1 drops at 1/3, 2/3 and 5/6 of the stage.",
+                    + "LSQ and STE use --lr with x0.1 drops at 1/3, 2/3 and 5/6 of the stage. Batch size, augmentation, seed and loss settings are RUN's.",
             "Writes QRUN/config.json (usable by 'mqat eval' and 'mqat predict'), QRUN/log.jsonl, "
                     + "QRUN/stages/<i>-<module>/stage.ckpt with the validation metrics after each stage, "
                     + "QRUN/checkpoints/best.ckpt (the last stage's network) and QRUN/metrics-test.json."})
@@ -50,7 +50,7 @@ final class QuantizeCommand implements Runnable {
     @Option(names = "--flow", paramLabel = "MODULES", description = "Quantization order, e.g. fpn,head,backbone: every module the plan quantizes, once. Default: all at once.")
     String flow;
 
-    @Option(names = "--quantizer", defaultValue = "inq", description = "inq, lsq or ste. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--quantizer", defaultValue = "inq", paramLabel = "NAME", description = "inq, lsq or ste. Default: ${DEFAULT-VALUE}.")
     String quantizer;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -137,7 +137,8 @@ final class QuantizeCommand implements Runnable {
             if (lr != null && !(lr > 0)) {
                 throw new UsageException("--lr must be positive, found " + lr);
             }
-            QuantizeSettings settings = new QuantizeSettings(model.toString(), best.toString(), plan, flowModules, kind,
+            QuantizeSettings settings = new QuantizeSettings(model.toAbsolutePath().normalize().toString(),
+                    best.toAbsolutePath().normalize().toString(), plan, flowModules, kind,
                     perChannel ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR, epochs, steps, actBits,
                     checkpointEvery);
             if (!Files.isRegularFile(RunConfig.file(model))) {

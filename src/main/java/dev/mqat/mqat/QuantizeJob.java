@@ -206,11 +206,12 @@ public final class QuantizeJob {
                 PoseTrainer.fit(cfg.train(), net, manager, train.images, objective, null, hook, dir, stageResume);
                 long finalFrozen = hook.finish(net, stageSteps);
                 EvaluationResult v = val == null ? null : validate(net, manager, cfg, dataset, val);
-                copyStageLog(dir, log, i + 1);
+                // a stage's lines are written once it is finished, so a resumed stage never duplicates them
                 appendLog(log, decision);
                 for (Map<String, Object> f : hook.freezeEvents(stageSteps, finalFrozen)) {
                     appendLog(log, f);
                 }
+                copyStageLog(dir, log, i + 1);
                 Map<String, Object> stageLine = new LinkedHashMap<>();
                 stageLine.put("event", "stage");
                 stageLine.put("stage", i + 1);
