@@ -113,7 +113,12 @@ final class TrainCommand implements Runnable {
         } else if (!Files.isRegularFile(RunConfig.file(out))) {
             throw new UsageException("--resume: " + out + " is not a run folder (no config.json)");
         }
-        PoseTrainer.Result r = TrainingJob.run(config, out, resume);
+        PoseTrainer.Result r;
+        try {
+            r = TrainingJob.run(config, out, resume);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         System.out.printf("trained %d steps in %s; last loss %.4f; best val ADI-0.1d %.2f%%; run %s%n", r.steps(),
                 Durations.format(r.elapsed()), r.lastLoss(), r.bestScore(), out);
     }

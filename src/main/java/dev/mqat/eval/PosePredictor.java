@@ -83,7 +83,7 @@ public final class PosePredictor {
             for (int i = 0; i < batch.size(); i++) {
                 List<Prediction> predictions = new ArrayList<>();
                 for (CornerCorrespondences c : decoded.get(i)) {
-                    solve(c, batch.get(i)).ifPresent(predictions::add);
+                    solve(pnp, c, batch.get(i).camera()).ifPresent(predictions::add);
                 }
                 out.add(predictions);
             }
@@ -91,7 +91,8 @@ public final class PosePredictor {
         return out;
     }
 
-    private Optional<Prediction> solve(CornerCorrespondences c, InputImage image) {
+    /** EPnP + RANSAC on one object's pooled correspondences; empty when PnP finds no pose. */
+    public static Optional<Prediction> solve(PnpSolver pnp, CornerCorrespondences c, dev.mqat.geometry.CameraIntrinsics camera) {
         int n = c.size();
         double[] px = c.imagePointsPx();
         double[] mm = c.objectPointsMm();
@@ -101,7 +102,7 @@ public final class PosePredictor {
             imagePoints[i] = new double[] {px[2 * i], px[2 * i + 1]};
             objectPoints[i] = new double[] {mm[3 * i], mm[3 * i + 1], mm[3 * i + 2]};
         }
-        Optional<PnpResult> result = pnp.solve(objectPoints, imagePoints, image.camera());
+        Optional<PnpResult> result = pnp.solve(objectPoints, imagePoints, camera);
         return result.map(r -> new Prediction(c.classIndex(), c.confidence(), r.objectToCamera(), r.inlierCount(), n));
     }
 }

@@ -29,6 +29,24 @@ public record CornerCorrespondences(int classIndex, double confidence, int[] cel
         return imagePointsPx.length / 2;
     }
 
+    /** The image points as rows {u, v}, the layout {@code PnpSolver.solve} takes (new arrays). */
+    public double[][] imagePointRows() {
+        double[][] rows = new double[size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new double[] {imagePointsPx[2 * i], imagePointsPx[2 * i + 1]};
+        }
+        return rows;
+    }
+
+    /** The object points as rows {x, y, z}, mm (new arrays). */
+    public double[][] objectPointRows() {
+        double[][] rows = new double[size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new double[] {objectPointsMm[3 * i], objectPointsMm[3 * i + 1], objectPointsMm[3 * i + 2]};
+        }
+        return rows;
+    }
+
     @Override
     public int[] cells() {
         return cells.clone();

@@ -1,5 +1,6 @@
 package dev.mqat.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -75,26 +76,55 @@ public final class Head extends ContainerBlock implements NamedBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList cls = new NDList(levels);
-        NDList pose = new NDList(levels);
-        NDArray scales = ps.getValue(levelScale, inputs.head().getDevice(), training);
+        Device device = inputs.head().getDevice();
+        // shared layers: resolve (and fake-quantize) each weight once, then apply it to every level
+        Resolved[] cls = resolve(ps, clsTower, device, training);
+        Resolved[] pose = resolve(ps, poseTower, device, training);
+        Resolved logits = new Resolved(clsLogits, ps, device, training);
+        Resolved pred = new Resolved(posePred, ps, device, training);
+        NDArray scales = ps.getValue(levelScale, device, training);
+        NDList clsOut = new NDList(levels);
+        NDList poseOut = new NDList(levels);
         for (int l = 0; l < levels; l++) {
             NDArray x = inputs.get(l);
-            NDArray c = tower(ps, x, clsTower, clsNorm, training);
-            cls.add(clsLogits.forward(ps, new NDList(c), training).singletonOrThrow());
-            NDArray p = tower(ps, x, poseTower, poseNorm, training);
-            NDArray pred = posePred.forward(ps, new NDList(p), training).singletonOrThrow();
-            pose.add(pred.mul(scales.get(l)));
+            clsOut.add(logits.apply(ps, tower(ps, x, cls, clsNorm, training), training));
+            NDArray p = pred.apply(ps, tower(ps, x, pose, poseNorm, training), training);
+            poseOut.add(p.mul(scales.get(l)));
         }
-        cls.addAll(pose);
-        return cls;
+        clsOut.addAll(poseOut);
+        return clsOut;
     }
 
-    private static NDArray tower(ParameterStore ps, NDArray x, List<PoseConv2d> convs, List<GroupNorm2d> norms,
+    /** A conv with its weight and bias read for one forward pass. */
+    private static final class Resolved {
+        final PoseConv2d conv;
+        final NDArray weight;
+        final NDArray bias;
+
+        Resolved(PoseConv2d conv, ParameterStore ps, Device device, boolean training) {
+            this.conv = conv;
+            this.weight = conv.effectiveWeight(ps, device, training);
+            this.bias = conv.biasValue(ps, device, training);
+        }
+
+        NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+            return conv.apply(ps, x, weight, bias, training);
+        }
+    }
+
+    private static Resolved[] resolve(ParameterStore ps, List<PoseConv2d> convs, Device device, boolean training) {
+        Resolved[] out = new Resolved[convs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new Resolved(convs.get(i), ps, device, training);
+        }
+        return out;
+    }
+
+    private static NDArray tower(ParameterStore ps, NDArray x, Resolved[] convs, List<GroupNorm2d> norms,
             boolean training) {
         NDArray y = x;
-        for (int i = 0; i < convs.size(); i++) {
-            y = convs.get(i).forward(ps, new NDList(y), training).singletonOrThrow();
+        for (int i = 0; i < convs.length; i++) {
+            y = convs[i].apply(ps, y, training);
             y = Activation.relu(norms.get(i).forward(ps, new NDList(y), training).singletonOrThrow());
         }
         return y;

@@ -182,13 +182,24 @@ public final class PoseConv2d extends AbstractBlock implements NamedBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Device device = x.getDevice();
-        NDArray w = effectiveWeight(parameterStore, device, training);
-        NDArray b = bias == null ? null : parameterStore.getValue(bias, device, training);
-        if (inputQuantizer != null) {
-            x = inputQuantizer.quantize(parameterStore, x, training);
-        }
+        return new NDList(apply(parameterStore, x, effectiveWeight(parameterStore, device, training),
+                biasValue(parameterStore, device, training), training));
+    }
+
+    /** The bias as read through the store, or null without bias. */
+    NDArray biasValue(ParameterStore parameterStore, Device device, boolean training) {
+        return bias == null ? null : parameterStore.getValue(bias, device, training);
+    }
+
+    /**
+     * Convolves with a weight resolved once by the caller: the head resolves its shared layers' weights once per
+     * forward and applies them to every pyramid level, so each quantizer runs once per forward.
+     */
+    NDArray apply(ParameterStore parameterStore, NDArray x, NDArray w, NDArray b, boolean training) {
+        NDArray in = inputQuantizer == null ? x : inputQuantizer.quantize(parameterStore, x, training);
         int pad = kernel / 2;
-        return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1);
+        return Conv2d.conv2d(in, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
+                .singletonOrThrow();
     }
 
     @Override

@@ -163,6 +163,35 @@ public final class PoseNet extends ContainerBlock {
         return parameterCounts().values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /**
+     * Copies every parameter value of {@code source} into this network (in place, by stable name), e.g. to start
+     * an MQAT probe from a trained model. Both must be initialised and have the same parameter names and shapes
+     * (attach the same quantizers first when the source has some).
+     *
+     * @throws IllegalArgumentException naming the first parameter that is missing or differs in shape
+     */
+    public void copyParametersFrom(PoseNet source) {
+        Map<String, Parameter> from = source.namedParameters();
+        Map<String, Parameter> to = namedParameters();
+        for (String name : from.keySet()) {
+            if (!to.containsKey(name)) {
+                throw new IllegalArgumentException("copy parameters: " + name + " of the source is not in this network");
+            }
+        }
+        for (Map.Entry<String, Parameter> e : to.entrySet()) {
+            Parameter src = from.get(e.getKey());
+            if (src == null) {
+                throw new IllegalArgumentException("copy parameters: " + e.getKey() + " is missing from the source network");
+            }
+            NDArray target = e.getValue().getArray();
+            if (!src.getArray().getShape().equals(target.getShape())) {
+                throw new IllegalArgumentException("copy parameters: " + e.getKey() + " has shape " + src.getArray().getShape()
+                        + " in the source and " + target.getShape() + " here");
+            }
+            target.set(src.getArray().toByteBuffer());
+        }
+    }
+
     /** Whether a named parameter is a learned model value (not a running statistic nor quantizer state). */
     static boolean isModelParameter(String name, Parameter p) {
         return p.getType() != Parameter.Type.RUNNING_MEAN && p.getType() != Parameter.Type.RUNNING_VAR

@@ -35,7 +35,8 @@ import ai.djl.util.PairList;
  *       then loading: the checkpoint reader matches parameters by name.</li>
  * </ul>
  *
- * <p>Head layers are shared by the pyramid levels, so their quantizer is called once per level in each forward.
+ * <p>{@code quantize} runs once per layer per forward pass, also for the head layers that are shared by all pyramid
+ * levels (the head resolves their weights once and applies them to every level).
  *
  * <p>Arrays returned by {@code quantize} belong to the manager of the arrays they are computed from; inside an
  * {@link ai.djl.ndarray.NDScope} they are freed when the scope closes.

@@ -60,6 +60,26 @@ class ModelCheckpointTest {
     }
 
     @Test
+    void copyParametersGivesTheSameOutputsWithoutTouchingTheSource() {
+        ModelConfig config = ModelConfig.defaults().withInputSizePx(64);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(1);
+            PoseNet a = PoseNet.create(config, m);
+            Engine.getInstance().setRandomSeed(2);
+            PoseNet b = PoseNet.create(config, m);
+            NDArray x = m.randomNormal(new Shape(1, 3, 64, 64));
+            float[][] before = eval(a, m, x);
+            b.copyParametersFrom(a);
+            assertThat(eval(b, m, x)[1]).containsExactly(before[1]);
+            b.layer("fpn.output.0").weight().getArray().muli(0);
+            assertThat(eval(a, m, x)[1]).as("the copy owns its arrays").containsExactly(before[1]);
+            PoseNet other = PoseNet.create(config.withNumClasses(2), m);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.copyParametersFrom(a))
+                    .hasMessageContaining("head.cls_logits.weight");
+        }
+    }
+
+    @Test
     void quantizerStateIsSavedAndMustBeAttachedToLoad() {
         ModelConfig config = ModelConfig.defaults().withInputSizePx(64);
         Path file = dir.resolve("q.ckpt");

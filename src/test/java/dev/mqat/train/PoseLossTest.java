@@ -133,6 +133,7 @@ class PoseLossTest {
                 float last = 0;
                 float firstReg = 0;
                 float lastReg = 0;
+                int arraysAfterWarmup = 0;
                 for (int step = 0; step < 30; step++) {
                     try (NDScope scope = new NDScope(); GradientCollector gc = trainer.newGradientCollector()) {
                         NDList out = trainer.forward(new NDList(x));
@@ -146,7 +147,13 @@ class PoseLossTest {
                         }
                     }
                     trainer.step();
+                    if (step == 1) {
+                        arraysAfterWarmup = model.getNDManager().getManagedArrays().size();
+                    }
                 }
+                assertThat(model.getNDManager().getManagedArrays().size())
+                        .as("arrays held by the model manager after 30 steps vs after the warm-up steps: no per-step leak")
+                        .isEqualTo(arraysAfterWarmup);
                 assertThat(last).as("total loss after 30 steps vs first (%f)", first).isLessThan(0.5f * first);
                 assertThat(lastReg).as("object-space loss after 30 steps vs first (%f)", firstReg).isLessThan(firstReg);
                 assertThat(Float.isFinite(last)).isTrue();

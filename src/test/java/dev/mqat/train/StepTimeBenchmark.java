@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Forward + loss + backward + Adam step time of the CPU preset at batch 32, 128 px. Run with
- * {@code mvn -o -q test -Dtest=StepTimeBenchmark -Dmqat.excludedGroups= -Dbench.batch=32 -Dbench.steps=20}.
+ * {@code mvn -o -q test -Dtest=StepTimeBenchmark -Dmqat.excludedGroups= -Dmqat.test.threads=2 -Dbench.batch=32
+ * -Dbench.steps=20}; {@code -Dbench.trace=FILE.json} also writes a libtorch profiler trace of the timed steps.
  */
 @Tag("benchmark")
 class StepTimeBenchmark {
@@ -61,7 +62,11 @@ class StepTimeBenchmark {
                 trainer.initialize(new Shape(batch, 3, px, px));
                 NDArray x = model.getNDManager().create(pixels, new Shape(batch, 3, px, px));
                 double[] fwd = new double[steps], bwd = new double[steps], upd = new double[steps], tot = new double[steps];
+                String trace = System.getProperty("bench.trace");
                 for (int s = 0; s < warmup + steps; s++) {
+                    if (trace != null && s == warmup) {
+                        ai.djl.pytorch.jni.JniUtils.startProfile(false, Boolean.getBoolean("bench.shapes"), false);
+                    }
                     long t0 = System.nanoTime();
                     long t1;
                     long t2;
@@ -82,6 +87,9 @@ class StepTimeBenchmark {
                         upd[k] = (t3 - t2) / 1e6;
                         tot[k] = (t3 - t0) / 1e6;
                     }
+                }
+                if (trace != null) {
+                    ai.djl.pytorch.jni.JniUtils.stopProfile(trace);
                 }
                 System.out.printf("step time wdr-cpu batch %d, %d px: median total %.1f ms (forward+loss %.1f, backward %.1f,"
                         + " optimizer %.1f) over %d steps%n", batch, px, median(tot), median(fwd), median(bwd), median(upd), steps);

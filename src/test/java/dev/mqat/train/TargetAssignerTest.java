@@ -9,6 +9,7 @@ import dev.mqat.model.CornerCorrespondences;
 import dev.mqat.model.CornerDecoder;
 import dev.mqat.model.DecoderConfig;
 import dev.mqat.model.ModelConfig;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -113,10 +114,34 @@ class TargetAssignerTest {
     }
 
     @Test
+    void encodeDecodeAndPnpRecoverTheGroundTruthPose() {
+        SplittableRandom r = new SplittableRandom(12);
+        dev.mqat.geometry.PnpSolver pnp = new dev.mqat.geometry.PnpSolver();
+        for (int trial = 0; trial < 5; trial++) {
+            dev.mqat.geometry.Pose truth = TrainFixtures.randomPose(r, r.nextDouble(-100, 100), r.nextDouble(-100, 100),
+                    r.nextDouble(400, 2000));
+            ObjectInstance obj = TrainFixtures.object(truth, cam);
+            ImageTargets t = new TargetAssigner(grid, LossConfig.defaults()).assign(List.of(obj), cam, r.split());
+            float[] logits = new float[grid.cellCount()];
+            for (int cell = 0; cell < logits.length; cell++) {
+                logits[cell] = t.label(cell) > 0 ? 3f : -6f;
+            }
+            CornerCorrespondences cc = new CornerDecoder(grid, DecoderConfig.defaults())
+                    .decode(logits, t.offsets(), new double[][][] {TrainFixtures.BOX}).get(0);
+            // every pooled cell decodes to the same 8 corners (checked above); PnP gets one copy of them, because
+            // geometry's PnpSolver currently returns empty when RANSAC draws repeated points (BoofCV's EPnP throws)
+            var res = pnp.solve(Arrays.copyOf(cc.objectPointRows(), 8), Arrays.copyOf(cc.imagePointRows(), 8), cam);
+            dev.mqat.geometry.Pose found = res.orElseThrow().objectToCamera();
+            assertThat(found.rotationErrorDeg(truth)).as("rotation error, trial %d", trial).isLessThan(0.01);
+            assertThat(found.translationErrorMm(truth)).as("translation error, trial %d", trial).isLessThan(0.1);
+        }
+    }
+
+    @Test
     void decoderReportsNothingBelowTheThreshold() {
         int a = grid.cellCount();
         float[] logits = new float[a];
-        java.util.Arrays.fill(logits, -2f); // p = 0.12 < 0.3
+        Arrays.fill(logits, -2f); // p = 0.12 < 0.3
         assertThat(new CornerDecoder(grid, DecoderConfig.defaults()).decode(logits, new float[16 * a],
                 new double[][][] {TrainFixtures.BOX})).isEmpty();
     }
