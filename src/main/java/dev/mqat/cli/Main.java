@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvalCommand.class,
             PredictCommand.class,
+            QuantizeCommand.class,
             SynthCommand.class,
         })
 public final class Main implements Runnable {

@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqat.model.Architecture;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.model.ModelSummary;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mqat.mqat.QuantizedCheckpoints;
+import dev.mqat.mqat.RunEvaluation;
+import dev.mqat.quant.LayerInspection;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,8 +18,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mqat model}: inspect network presets. */
-@Command(name = "model", mixinStandardHelpOptions = true, description = "Inspect the pose network presets.",
-        subcommands = {ModelCommand.Summary.class})
+@Command(name = "model", mixinStandardHelpOptions = true, description = "Inspect the pose network presets and trained runs.",
+        subcommands = {ModelCommand.Summary.class, ModelCommand.Inspect.class})
 final class ModelCommand implements Runnable {
 
     @Mixin
@@ -73,6 +80,60 @@ final class ModelCommand implements Runnable {
             System.out.printf("%-40s %-9s %-22s %12s%n", "layer", "module", "weight shape", "params");
             for (ModelSummary.LayerInfo l : s.layers()) {
                 System.out.printf("%-40s %-9s %-22s %,12d%n", l.name(), l.module(), l.shape(), l.params());
+            }
+            return 0;
+        }
+    }
+
+    /** {@code mqat model inspect}. */
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = "Per conv layer of a run's best checkpoint: module, weight bits (32 = float), scale(s), number "
+                    + "of distinct weight values the layer uses, and the fraction of weights on the grid (INQ: frozen "
+                    + "fraction; LSQ/STE: 1; float: 0).")
+    static final class Inspect implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder (from mqat train or mqat quantize).")
+        Path run;
+
+        @Option(names = "--json", description = "Print one JSON object: {\"plan\": ..., \"layers\": [{\"name\", \"module\", "
+                + "\"bits\", \"scales\", \"distinct_values\", \"fraction_quantized\"}]}.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(RunEvaluation.bestCheckpoint(run))) {
+                throw new UsageException("--model: " + run + " has no checkpoint " + RunEvaluation.bestCheckpoint(run));
+            }
+            QuantizedCheckpoints.Inspection inspection = QuantizedCheckpoints.inspect(run);
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper();
+                ObjectNode root = mapper.createObjectNode();
+                root.put("plan", inspection.plan());
+                ArrayNode layers = root.putArray("layers");
+                for (LayerInspection l : inspection.layers()) {
+                    ObjectNode o = layers.addObject();
+                    o.put("name", l.name());
+                    o.put("module", l.module());
+                    o.put("bits", l.bits());
+                    ArrayNode scales = o.putArray("scales");
+                    l.scales().forEach(scales::add);
+                    o.put("distinct_values", l.distinctValues());
+                    o.put("fraction_quantized", l.fractionQuantized());
+                }
+                System.out.println(mapper.writeValueAsString(root));
+                return 0;
+            }
+            System.out.println("plan: " + (inspection.plan().isEmpty() ? "full precision" : inspection.plan()));
+            System.out.printf("%-40s %-9s %5s %-6s %14s %10s %9s%n", "layer", "module", "bits", "kind", "scale", "distinct",
+                    "on grid");
+            for (LayerInspection l : inspection.layers()) {
+                String scale = l.scales().isEmpty() ? "-" : l.scales().size() == 1 ? String.format("%.4g", l.scales().get(0))
+                        : l.scales().size() + " scales";
+                System.out.printf("%-40s %-9s %5d %-6s %14s %10d %8.1f%%%n", l.name(), l.module(), l.bits(),
+                        l.kind() == null ? "float" : l.kind().name().toLowerCase(java.util.Locale.ROOT), scale,
+                        l.distinctValues(), 100 * l.fractionQuantized());
             }
             return 0;
         }

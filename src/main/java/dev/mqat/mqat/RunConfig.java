@@ -33,12 +33,15 @@ import java.util.Map;
  * @param valImages validation images used for model selection (first ones of the val split; 0 = all)
  * @param device {@code auto}, {@code cpu} or {@code gpu}
  * @param provenance versions, machine and time the run started
+ * @param quantization how {@code mqat quantize} made the run; null for a float run from {@code mqat train}
  */
 public record RunConfig(List<String> command, String data, List<RunObject> objects, ModelConfig model, TrainConfig train, LossConfig loss,
-        DecoderConfig decoder, PnpConfig pnp, int valImages, String device, Map<String, String> provenance) {
+        DecoderConfig decoder, PnpConfig pnp, int valImages, String device, Map<String, String> provenance,
+        QuantizeSettings quantization) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
     public RunConfig {
         command = List.copyOf(command);
@@ -47,6 +50,20 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
         if (valImages < 0) {
             throw new IllegalArgumentException("valImages: must be >= 0, found " + valImages);
         }
+    }
+
+    /** A float run (no {@code quantization} entry). */
+    public RunConfig(List<String> command, String data, List<RunObject> objects, ModelConfig model, TrainConfig train,
+            LossConfig loss, DecoderConfig decoder, PnpConfig pnp, int valImages, String device,
+            Map<String, String> provenance) {
+        this(command, data, objects, model, train, loss, decoder, pnp, valImages, device, provenance, null);
+    }
+
+    /** This config with another command, train settings, quantization settings and provenance. */
+    public RunConfig withQuantization(List<String> newCommand, TrainConfig newTrain, QuantizeSettings settings,
+            Map<String, String> newProvenance) {
+        return new RunConfig(newCommand, data, objects, model, newTrain, loss, decoder, pnp, valImages, device,
+                newProvenance, settings);
     }
 
     /** The config file of a run folder. */

@@ -11,7 +11,6 @@ import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseEvaluation;
 import dev.mqat.eval.PoseEvaluator;
 import dev.mqat.eval.PosePredictor;
-import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,8 @@ import java.util.List;
  * {@code mqat eval} and {@code mqat predict}: load a run's best checkpoint, predict poses, score them.
  *
  * <p>Predictions of a split go to {@code RUN/predictions-<split>.csv} (BOP19), so {@code mqat eval-poses} on
- * that file gives the same numbers; the metrics go to {@code RUN/metrics-<split>.json}.
+ * that file gives the same numbers; the metrics go to {@code RUN/metrics-<split>.json}. Quantized runs load like
+ * float ones ({@link QuantizedCheckpoints#load}).
  */
 public final class RunEvaluation {
     private RunEvaluation() {}
@@ -58,7 +58,7 @@ public final class RunEvaluation {
         List<List<PosePredictor.Prediction>> predictions;
         double perImage;
         try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
-            PoseNet net = ModelCheckpoint.load(bestCheckpoint(runDir), manager);
+            PoseNet net = QuantizedCheckpoints.load(bestCheckpoint(runDir), manager);
             PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(),
                     RunData.classCorners(dataset), 64);
             long t0 = System.nanoTime();
@@ -96,7 +96,7 @@ public final class RunEvaluation {
             inputs.add(ImageStore.load(p, fx, fy, cx, cy, size));
         }
         try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
-            PoseNet net = ModelCheckpoint.load(bestCheckpoint(runDir), manager);
+            PoseNet net = QuantizedCheckpoints.load(bestCheckpoint(runDir), manager);
             return new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(), RunObject.corners(cfg.objects()), 16)
                     .predict(inputs);
         }

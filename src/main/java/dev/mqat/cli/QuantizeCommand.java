@@ -1,0 +1,161 @@
+package dev.mqat.cli;
+
+import dev.mqat.eval.EvaluationResult;
+import dev.mqat.mqat.QuantizeJob;
+import dev.mqat.mqat.QuantizeSettings;
+import dev.mqat.mqat.RunConfig;
+import dev.mqat.mqat.RunEvaluation;
+import dev.mqat.quant.Granularity;
+import dev.mqat.quant.QuantizerKind;
+import dev.mqat.train.OptimizerKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Gradated modular quantization-aware training of a trained run. */
+@Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Quantize a trained float run module by module (MQAT) or all at once, fine-tuning after each stage.",
+            "Starts from RUN's best checkpoint. With --flow, the modules are quantized one per stage in that order "
+                    + "(modules done stay quantized) and the whole network is fine-tuned after each; without --flow "
+                    + "every module of the plan is quantized in one stage (uniform QAT, the baseline). Modules the plan "
+                    + "does not name stay float.",
+            "INQ freezes 20, 40, 60, 80, 90, 95, 97.5, 100 %% of a stage's weights by magnitude over the stage, with the "
+                    + "LR back at --lr at each freeze step and x0.1 in between (paper Table 10 scaled to the stage); "
+                    + "LSQ and STE use --lr with x0.1 drops at 1/3, 2/3 and 5/6 of the stage. Batch size, augmentation, seed and loss settings are RUN's.",
+            "Writes QRUN/config.json (usable by 'mqat eval' and 'mqat predict'), QRUN/log.jsonl, "
+                    + "QRUN/stages/<i>-<module>/stage.ckpt with the validation metrics after each stage, "
+                    + "QRUN/checkpoints/best.ckpt (the last stage's network) and QRUN/metrics-test.json."})
+final class QuantizeCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", paramLabel = "RUN", description = "Trained float run folder (required unless --resume).")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "BOP dataset folder (default: the one RUN trained on).")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "QRUN", description = "Run folder to create (or to continue with --resume).")
+    Path out;
+
+    @Option(names = "--plan", paramLabel = "PLAN", description = "Bits per module, e.g. 8-2-8 (backbone-fpn-head) or fpn=2,head=8 (required unless --resume).")
+    String plan;
+
+    @Option(names = "--flow", paramLabel = "MODULES", description = "Quantization order, e.g. fpn,head,backbone: every module the plan quantizes, once. Default: all at once.")
+    String flow;
+
+    @Option(names = "--quantizer", defaultValue = "inq", paramLabel = "NAME", description = "inq, lsq or ste. Default: ${DEFAULT-VALUE}.")
+    String quantizer;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Budget budget;
+
+    static final class Budget {
+        @Option(names = "--stage-epochs", paramLabel = "N", description = "Fine-tuning epochs per stage (default 1).")
+        Integer epochs;
+
+        @Option(names = "--stage-steps", paramLabel = "N", description = "Fine-tuning steps per stage.")
+        Long steps;
+    }
+
+    @Option(names = "--act-bits", defaultValue = "0", paramLabel = "B", description = "Also fake-quantize the inputs of the quantized modules' convs at B bits (2..8, LSQ); 0 = off, weights only as in the paper. Default: ${DEFAULT-VALUE}.")
+    int actBits;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Base learning rate of the stages. Default: a tenth of RUN's training learning rate.")
+    Double lr;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "adam or sgd (momentum 0.9). Default: RUN's optimizer.")
+    String optimizer;
+
+    @Option(names = "--per-channel", description = "One scale per output channel instead of one per layer.")
+    boolean perChannel;
+
+    @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "STEPS", description = "Resumable checkpoint inside a stage every N steps (0 = once per epoch). Default: ${DEFAULT-VALUE}.")
+    long checkpointEvery;
+
+    @Option(names = "--resume", description = "Continue the quantization in --out after its last finished stage (mid-stage from that stage's last checkpoint).")
+    boolean resume;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        RunConfig config = null;
+        if (resume) {
+            if (!Files.isRegularFile(RunConfig.file(out))) {
+                throw new UsageException("--resume: " + out + " is not a run folder (no config.json)");
+            }
+        } else {
+            config = config();
+        }
+        QuantizeJob.Result r = QuantizeJob.run(config, out, resume);
+        for (QuantizeJob.StageResult s : r.stages()) {
+            System.out.printf("stage %-22s plan %-28s val ADI-0.1d %s%n", s.name(), s.plan(),
+                    s.validation() == null ? "-" : String.format("%.2f%%", s.validation().overall().adi01d()));
+        }
+        EvaluationResult test = r.test();
+        if (test != null) {
+            System.out.print(test.toTable());
+        }
+        System.out.println("quantized run " + out);
+    }
+
+    private RunConfig config() {
+        if (model == null) {
+            throw new UsageException("--model is required (unless --resume)");
+        }
+        if (plan == null) {
+            throw new UsageException("--plan is required (unless --resume), e.g. --plan 8-2-8");
+        }
+        Path best = RunEvaluation.bestCheckpoint(model);
+        try {
+            QuantizerKind kind = QuantizerKind.parse(quantizer);
+            List<String> flowModules = flow == null ? List.of()
+                    : Arrays.stream(flow.split(",", -1)).map(String::strip).toList();
+            int epochs = 0;
+            long steps = 0;
+            if (budget == null || budget.epochs != null) {
+                epochs = budget == null ? 1 : budget.epochs;
+            } else {
+                steps = budget.steps;
+            }
+            OptimizerKind opt = null;
+            if (optimizer != null) {
+                opt = switch (optimizer.toLowerCase(java.util.Locale.ROOT)) {
+                    case "adam" -> OptimizerKind.ADAM;
+                    case "sgd" -> OptimizerKind.SGD;
+                    default -> throw new UsageException("--optimizer '" + optimizer + "' is not one of adam, sgd");
+                };
+            }
+            if (lr != null && !(lr > 0)) {
+                throw new UsageException("--lr must be positive, found " + lr);
+            }
+            QuantizeSettings settings = new QuantizeSettings(model.toAbsolutePath().normalize().toString(),
+                    best.toAbsolutePath().normalize().toString(), plan, flowModules, kind,
+                    perChannel ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR, epochs, steps, actBits,
+                    checkpointEvery);
+            if (!Files.isRegularFile(RunConfig.file(model))) {
+                throw new UsageException("--model: " + model + " is not a run folder (no config.json)");
+            }
+            if (!Files.isRegularFile(best)) {
+                throw new UsageException("--model: " + model + " has no best checkpoint " + best + "; train it first");
+            }
+            if (data != null && !Files.isDirectory(data)) {
+                throw new UsageException("--data: dataset folder not found: " + data);
+            }
+            List<String> command = new ArrayList<>();
+            command.add("mqat");
+            command.addAll(spec.commandLine().getParseResult().originalArgs());
+            return QuantizeJob.configFor(model, data, settings, opt, lr, command);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

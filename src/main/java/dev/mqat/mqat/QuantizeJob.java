@@ -1,0 +1,507 @@
+package dev.mqat.mqat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mqat.AtomicFiles;
+import dev.mqat.Progress;
+import dev.mqat.data.BatchLoader;
+import dev.mqat.data.BopDataset;
+import dev.mqat.eval.EvaluationResult;
+import dev.mqat.eval.PoseEvaluator;
+import dev.mqat.eval.PosePredictor;
+import dev.mqat.model.NetModule;
+import dev.mqat.model.PoseConv2d;
+import dev.mqat.model.PoseNet;
+import dev.mqat.quant.ActivationQuantSpec;
+import dev.mqat.quant.BitPlan;
+import dev.mqat.quant.InqSchedule;
+import dev.mqat.quant.QuantSpec;
+import dev.mqat.quant.Quantization;
+import dev.mqat.quant.QuantizerKind;
+import dev.mqat.quant.Quantizers;
+import dev.mqat.train.OptimizerKind;
+import dev.mqat.train.PoseObjective;
+import dev.mqat.train.PoseTrainer;
+import dev.mqat.train.TrainConfig;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code mqat quantize}: gradated modular quantization-aware training of a trained float run (paper Algorithm 1,
+ * lines 18-21; DESIGN section 7, step 4), or the uniform baseline that quantizes every planned module at once.
+ *
+ * <p>For each stage, in flow order: attach the plan's quantizers to the stage's module(s) (calibrated from the
+ * current weights; modules of earlier stages stay quantized), fine-tune the whole network for the stage budget with
+ * {@link PoseTrainer}, evaluate on the validation split, save {@code QRUN/stages/<i>-<module>/stage.ckpt}.
+ * Then {@code QRUN/checkpoints/best.ckpt} is the last stage's network (the quantized output; not chosen by
+ * validation, which would pick a partly quantized network) and the test split is evaluated as {@code mqat eval}
+ * does ({@code QRUN/metrics-test.json}).
+ *
+ * <p>Learning rate within a stage, from the base {@code train.learningRate} (no warm-up, no cosine): INQ follows
+ * {@link InqSchedule#paper()} (Table 10) scaled to the stage's steps: at each freeze step the not yet frozen
+ * weights of the stage's module(s) with the largest magnitude are frozen up to the scheduled fraction and the LR
+ * returns to base; it drops x0.1 between. LSQ and STE use the paper's baseline decay, x0.1 at 1/3, 2/3 and 5/6 of
+ * the stage. Deviations: the optimizer state is kept across INQ freeze steps (the trainer owns it; frozen entries
+ * get zero gradient and forward never reads their float master, so stale momentum cannot move them); and when the
+ * stage is shorter than the schedule's resolution (fewer than 30 steps) the last fractions are reached at the end
+ * of the stage, after the last step, so every finished stage leaves its modules fully on the grid.
+ *
+ * <p>Files: {@code config.json} (a {@link RunConfig} with the {@code quantization} entry, usable by {@code mqat
+ * eval} and {@code predict}), {@code log.jsonl} (a {@code start} decision, the per-stage {@code quantize},
+ * {@code freeze} and sampled {@code step} lines, a {@code stage} line with the validation metrics, an {@code end}
+ * line), {@code stages/<i>-<module>/} (the stage's trainer folder, resumable, and its {@code stage.ckpt}).
+ * {@code --resume} restarts after the last finished stage, and inside a stage from its last checkpoint.
+ */
+public final class QuantizeJob {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Stage progress of the LSQ/STE x0.1 drops: epochs 10, 20, 25 of the paper's 30 (appendix A.4.2). */
+    private static final double[] STEP_DECAY_AT = {10 / 30.0, 20 / 30.0, 25 / 30.0};
+
+    private QuantizeJob() {}
+
+    /**
+     * One finished stage.
+     *
+     * @param name folder name under {@code stages/}
+     * @param modules module keys quantized in this stage
+     * @param plan plan the network carries after the stage
+     * @param validation metrics on the validation split, null when the dataset has none
+     * @param checkpoint the stage's checkpoint
+     */
+    public record StageResult(String name, List<String> modules, String plan, EvaluationResult validation,
+            Path checkpoint) {}
+
+    /**
+     * What a finished quantization produced.
+     *
+     * @param stages every stage, including those finished before a resume (validation read back from the log)
+     * @param test test-split metrics, null when the dataset has no test split
+     */
+    public record Result(List<StageResult> stages, EvaluationResult test) {}
+
+    /** Called before every step; tests use it to interrupt a run. */
+    @FunctionalInterface
+    interface StepObserver {
+        void beforeStep(int stageIndex, long step);
+    }
+
+    /**
+     * The config of a new quantized run: the source run's config with the stage training settings.
+     *
+     * @param data dataset folder, null for the source run's
+     * @param optimizer null for the source run's optimizer
+     * @param learningRate null for a tenth of the source run's learning rate
+     */
+    public static RunConfig configFor(Path sourceRun, Path data, QuantizeSettings settings, OptimizerKind optimizer,
+            Double learningRate, List<String> command) {
+        RunConfig src = RunConfig.read(sourceRun);
+        TrainConfig t = src.train();
+        OptimizerKind opt = optimizer == null ? t.optimizer() : optimizer;
+        double lr = learningRate == null ? t.learningRate() / 10 : learningRate;
+        TrainConfig stage = t.withOptimizer(opt, lr).withWarmupSteps(0)
+                .withBudget(settings.stageEpochs(), settings.stageSteps(), 0)
+                .withValidateEverySteps(settings.checkpointEverySteps());
+        RunConfig out = src.withQuantization(command, stage, settings, Provenance.current());
+        if (data != null) {
+            out = new RunConfig(out.command(), data.toString(), out.objects(), out.model(), out.train(), out.loss(),
+                    out.decoder(), out.pnp(), out.valImages(), out.device(), out.provenance(), out.quantization());
+        }
+        return out;
+    }
+
+    /**
+     * Quantizes into {@code qrun}: a new run ({@code resume == false}; the folder must be new or empty; writes
+     * {@code config}) or continues one ({@code resume == true}; its own {@code config.json} is used and
+     * {@code config} is ignored).
+     */
+    public static Result run(RunConfig config, Path qrun, boolean resume) {
+        return run(config, qrun, resume, (stage, step) -> {});
+    }
+
+    static Result run(RunConfig config, Path qrun, boolean resume, StepObserver observer) {
+        if (resume) {
+            config = RunConfig.read(qrun);
+            if (config.quantization() == null) {
+                throw new IllegalArgumentException(RunConfig.file(qrun)
+                        + " has no quantization entry; --resume continues a run made by mqat quantize");
+            }
+        } else {
+            if (config.quantization() == null) {
+                throw new IllegalArgumentException("quantize needs a config with quantization settings");
+            }
+            requireEmpty(qrun);
+            config.write(qrun);
+        }
+        RunConfig cfg = config;
+        QuantizeSettings q = cfg.quantization();
+        BopDataset dataset = BopDataset.open(Path.of(cfg.data()));
+        if (dataset.objects().size() != cfg.model().numClasses()) {
+            throw new IllegalArgumentException(cfg.data() + ": " + dataset.objects().size()
+                    + " objects but the model has " + cfg.model().numClasses() + " classes");
+        }
+        int size = cfg.model().inputSizePx();
+        RunData train = RunData.load(dataset, "train", size, 0);
+        RunData val = dataset.hasSplit("val") ? RunData.load(dataset, "val", size, cfg.valImages()) : null;
+        List<List<NetModule>> stages = q.stages();
+        int done = resume ? finishedStages(qrun, q) : 0;
+        Path log = qrun.resolve("log.jsonl");
+        if (resume) {
+            keepLogUpToStage(log, done);
+        } else {
+            Map<String, Object> start = new LinkedHashMap<>();
+            start.put("event", "start");
+            start.put("source", q.sourceCheckpoint());
+            start.put("plan", q.plan());
+            start.put("flow", stages.stream().map(s -> s.stream().map(NetModule::key).toList()).toList());
+            start.put("quantizer", q.quantizer().name().toLowerCase(java.util.Locale.ROOT));
+            start.put("granularity", q.granularity().name().toLowerCase(java.util.Locale.ROOT));
+            start.put("stage_epochs", q.stageEpochs());
+            start.put("stage_steps", q.stageSteps());
+            start.put("optimizer", cfg.train().optimizer().name().toLowerCase(java.util.Locale.ROOT));
+            start.put("lr", cfg.train().learningRate());
+            start.put("act_bits", q.actBits());
+            appendLog(log, start);
+        }
+        long perEpoch = BatchLoader.stepsPerEpoch(train.images.size(), cfg.train().batchSize());
+        long stageSteps = q.stageSteps() > 0 ? q.stageSteps() : q.stageEpochs() * perEpoch;
+        Progress progress = new Progress("quantize", stageSteps * stages.size(), stageSteps * done, "step",
+                System.err, 5000);
+        BitPlan plan = q.bitPlan();
+        Engine.getEngine("PyTorch").setRandomSeed((int) cfg.train().seed());
+        List<StageResult> results = new ArrayList<>(readFinished(qrun, q, done));
+        try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
+            PoseNet net = done == 0 ? QuantizedCheckpoints.load(Path.of(q.sourceCheckpoint()), manager)
+                    : QuantizedCheckpoints.load(stageCheckpoint(qrun, q, done - 1), manager);
+            PoseObjective objective = new PoseObjective(net.anchorGrid(size, size), cfg.loss(), cfg.train().seed());
+            for (int i = done; i < stages.size(); i++) {
+                List<NetModule> modules = stages.get(i);
+                String name = QuantizeSettings.stageName(i, modules);
+                Path dir = qrun.resolve("stages").resolve(name);
+                System.err.printf("quantize: stage %d of %d: %s (%s) for %d steps%n", i + 1, stages.size(),
+                        String.join("+", modules.stream().map(NetModule::key).toList()), q.quantizer(), stageSteps);
+                Map<String, Object> decision = new LinkedHashMap<>();
+                decision.put("event", "quantize");
+                decision.put("stage", i + 1);
+                decision.put("modules", modules.stream().map(NetModule::key).toList());
+                decision.put("bits", attach(net, modules, plan, q));
+                boolean stageResume = resume && i == done && Files.isRegularFile(dir.resolve("checkpoints/last.ckpt"))
+                        && Files.isRegularFile(dir.resolve("checkpoints/last.optim"));
+                StageHook hook = new StageHook(i, modules, q.quantizer(), cfg.train().learningRate(), observer,
+                        progress, stageSteps * i);
+                long t0 = System.nanoTime();
+                PoseTrainer.fit(cfg.train(), net, manager, train.images, objective, null, hook, dir, stageResume);
+                long finalFrozen = hook.finish(net, stageSteps);
+                EvaluationResult v = val == null ? null : validate(net, manager, cfg, dataset, val);
+                // a stage's lines are written once it is finished, so a resumed stage never duplicates them
+                appendLog(log, decision);
+                for (Map<String, Object> f : hook.freezeEvents(stageSteps, finalFrozen)) {
+                    appendLog(log, f);
+                }
+                copyStageLog(dir, log, i + 1);
+                Map<String, Object> stageLine = new LinkedHashMap<>();
+                stageLine.put("event", "stage");
+                stageLine.put("stage", i + 1);
+                stageLine.put("name", name);
+                stageLine.put("modules", modules.stream().map(NetModule::key).toList());
+                stageLine.put("plan", Quantization.planOf(net).toString());
+                stageLine.put("steps", stageSteps);
+                stageLine.put("seconds", (System.nanoTime() - t0) / 1e9);
+                stageLine.put("val_adi_01d", v == null ? null : v.overall().adi01d());
+                stageLine.put("val", v == null ? null : v.toJsonNode());
+                appendLog(log, stageLine);
+                Map<String, String> meta = new LinkedHashMap<>();
+                meta.put("stage", Integer.toString(i + 1));
+                meta.put("val_adi_01d", v == null ? "NaN" : Double.toString(v.overall().adi01d()));
+                Path ckpt = dir.resolve("stage.ckpt");
+                QuantizedCheckpoints.save(net, ckpt, q.actBits(), meta);
+                results.add(new StageResult(name, modules.stream().map(NetModule::key).toList(),
+                        Quantization.planOf(net).toString(), v, ckpt));
+                if (v != null) {
+                    System.err.printf("quantize: stage %d of %d done: val ADI-0.1d %.2f%%%n", i + 1, stages.size(),
+                            v.overall().adi01d());
+                }
+            }
+            QuantizedCheckpoints.save(net, RunEvaluation.bestCheckpoint(qrun), q.actBits(),
+                    Map.of("stage", Integer.toString(stages.size())));
+        }
+        EvaluationResult test = null;
+        if (dataset.hasSplit("test")) {
+            test = RunEvaluation.evaluate(qrun, null, "test").result();
+        }
+        Map<String, Object> end = new LinkedHashMap<>();
+        end.put("event", "end");
+        end.put("stage", stages.size());
+        end.put("test_adi_01d", test == null ? null : test.overall().adi01d());
+        end.put("test", test == null ? null : test.toJsonNode());
+        appendLog(log, end);
+        return new Result(results, test);
+    }
+
+    /**
+     * Attaches the plan's weight quantizers (and input quantizers when activations are quantized) to the convs of
+     * {@code modules}, leaving every other conv as it is.
+     *
+     * @return bits per layer name
+     */
+    static Map<String, Integer> attach(PoseNet net, List<NetModule> modules, BitPlan plan, QuantizeSettings q) {
+        Map<String, Integer> bits = new LinkedHashMap<>();
+        for (NetModule m : modules) {
+            for (PoseConv2d layer : net.layers(m)) {
+                int b = plan.bitsFor(layer.name(), m.key());
+                if (b != BitPlan.FLOAT_BITS) {
+                    layer.setWeightQuantizer(Quantizers.create(q.quantizer(), new QuantSpec(b, q.granularity()),
+                            layer.weightShape()));
+                    bits.put(layer.name(), b);
+                }
+            }
+            if (q.actBits() > 0) {
+                Quantization.attachInputQuantizers(net, m, ActivationQuantSpec.defaults().withBits(q.actBits()));
+            }
+        }
+        return bits;
+    }
+
+    /** Drives INQ freezing and the stage's learning-rate pattern (see the class comment). */
+    static final class StageHook implements PoseTrainer.StepHook {
+        private final int stageIndex;
+        private final List<NetModule> modules;
+        private final QuantizerKind kind;
+        private final double baseLr;
+        private final StepObserver observer;
+        private final Progress progress;
+        private final long offset;
+        private final InqSchedule schedule = InqSchedule.paper();
+        private double lastFraction = -1;
+
+        StageHook(int stageIndex, List<NetModule> modules, QuantizerKind kind, double baseLr, StepObserver observer,
+                Progress progress, long offset) {
+            this.stageIndex = stageIndex;
+            this.modules = modules;
+            this.kind = kind;
+            this.baseLr = baseLr;
+            this.observer = observer;
+            this.progress = progress;
+            this.offset = offset;
+        }
+
+        @Override
+        public void beforeStep(long step, long totalSteps, PoseNet net) {
+            observer.beforeStep(stageIndex, step);
+            if (kind == QuantizerKind.INQ) {
+                double f = schedule.fractionAtStep(step, totalSteps);
+                if (f > lastFraction) {
+                    // idempotent: a resumed stage re-applies the fraction already in force and freezes nothing
+                    for (NetModule m : modules) {
+                        Quantization.freezeInq(net, m, f);
+                    }
+                    lastFraction = f;
+                }
+            }
+            progress.update(offset + step, "stage " + (stageIndex + 1));
+        }
+
+        @Override
+        public double learningRate(long step, long totalSteps, double scheduled) {
+            return baseLr * multiplier(kind, schedule, step, totalSteps);
+        }
+
+        /** Freezes what the schedule has not reached by the end of a short stage; returns the weights frozen. */
+        long finish(PoseNet net, long totalSteps) {
+            progress.update(offset + totalSteps, "stage " + (stageIndex + 1) + " done");
+            long n = 0;
+            if (kind == QuantizerKind.INQ) {
+                for (NetModule m : modules) {
+                    n += Quantization.freezeInq(net, m, 1.0);
+                }
+            }
+            return n;
+        }
+
+        /** The freeze decisions of a stage of {@code totalSteps} steps (a pure function of the schedule). */
+        List<Map<String, Object>> freezeEvents(long totalSteps, long frozenAtEnd) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            if (kind != QuantizerKind.INQ) {
+                return out;
+            }
+            double last = -1;
+            for (long s = 0; s < totalSteps; s++) {
+                double f = schedule.fractionAtStep(s, totalSteps);
+                if (f > last) {
+                    out.add(freeze(s, f, multiplier(kind, schedule, s, totalSteps)));
+                    last = f;
+                }
+            }
+            if (last < 1.0) {
+                Map<String, Object> e = freeze(totalSteps, 1.0, Double.NaN);
+                e.put("weights_frozen", frozenAtEnd);
+                e.put("note", "schedule not reached within the stage's steps; remaining weights frozen at its end");
+                out.add(e);
+            }
+            return out;
+        }
+
+        private Map<String, Object> freeze(long step, double fraction, double lrMultiplier) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("event", "freeze");
+            e.put("stage", stageIndex + 1);
+            e.put("step", step);
+            e.put("fraction", fraction);
+            e.put("lr_multiplier", Double.isNaN(lrMultiplier) ? null : lrMultiplier);
+            return e;
+        }
+    }
+
+    /** LR multiplier at a step of a stage: INQ per Table 10, LSQ/STE x0.1 at 1/3, 2/3, 5/6. */
+    static double multiplier(QuantizerKind kind, InqSchedule schedule, long step, long totalSteps) {
+        return switch (kind) {
+            case INQ -> schedule.lrMultiplierAtStep(step, totalSteps);
+            case LSQ, STE -> {
+                double m = 1;
+                for (double at : STEP_DECAY_AT) {
+                    if (step >= Math.ceil(at * totalSteps - 1e-9)) {
+                        m *= 0.1;
+                    }
+                }
+                yield m;
+            }
+        };
+    }
+
+    private static EvaluationResult validate(PoseNet net, NDManager manager, RunConfig cfg, BopDataset dataset,
+            RunData val) {
+        PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(),
+                RunData.classCorners(dataset), 64);
+        return PoseEvaluator.evaluate(val.targets(), val.estimates(predictor.predict(val.images), -1)).result();
+    }
+
+    static Path stageCheckpoint(Path qrun, QuantizeSettings q, int index) {
+        return qrun.resolve("stages").resolve(QuantizeSettings.stageName(index, q.stages().get(index)))
+                .resolve("stage.ckpt");
+    }
+
+    /** Number of leading stages whose {@code stage.ckpt} exists. */
+    static int finishedStages(Path qrun, QuantizeSettings q) {
+        int n = 0;
+        while (n < q.stages().size() && Files.isRegularFile(stageCheckpoint(qrun, q, n))) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Stage results of the first {@code done} stages, validation read back from the log. */
+    private static List<StageResult> readFinished(Path qrun, QuantizeSettings q, int done) {
+        List<StageResult> out = new ArrayList<>();
+        Map<Integer, JsonNode> lines = new LinkedHashMap<>();
+        for (JsonNode n : readLog(qrun.resolve("log.jsonl"))) {
+            if ("stage".equals(n.path("event").asText())) {
+                lines.put(n.path("stage").asInt(), n);
+            }
+        }
+        for (int i = 0; i < done; i++) {
+            JsonNode n = lines.get(i + 1);
+            EvaluationResult v = n == null || !n.hasNonNull("val") ? null
+                    : EvaluationResult.fromJson(n.get("val").toString());
+            List<String> modules = q.stages().get(i).stream().map(NetModule::key).toList();
+            out.add(new StageResult(QuantizeSettings.stageName(i, q.stages().get(i)), modules,
+                    n == null ? "" : n.path("plan").asText(), v, stageCheckpoint(qrun, q, i)));
+        }
+        return out;
+    }
+
+    private static List<JsonNode> readLog(Path log) {
+        List<JsonNode> out = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return out;
+        }
+        try {
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(JSON.readTree(line));
+                } catch (IOException partial) {
+                    // a line cut by a kill: dropped
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(log + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Keeps the start line and the lines of finished stages (a resumed stage rewrites its own). */
+    private static void keepLogUpToStage(Path log, int done) {
+        StringBuilder kept = new StringBuilder();
+        for (JsonNode n : readLog(log)) {
+            if (!"end".equals(n.path("event").asText()) && n.path("stage").asInt(0) <= done) {
+                kept.append(n).append('\n');
+            }
+        }
+        AtomicFiles.writeString(log, kept.toString());
+    }
+
+    /** Appends the trainer's step lines of a stage, tagged with the stage number. */
+    private static void copyStageLog(Path stageDir, Path log, int stage) {
+        for (JsonNode n : readLog(stageDir.resolve("log.jsonl"))) {
+            if ("step".equals(n.path("event").asText())) {
+                ObjectNode o = JSON.createObjectNode();
+                o.put("event", "step");
+                o.put("stage", stage);
+                n.fields().forEachRemaining(e -> {
+                    if (!e.getKey().equals("event")) {
+                        o.set(e.getKey(), e.getValue());
+                    }
+                });
+                appendLine(log, o.toString());
+            }
+        }
+    }
+
+    private static void appendLog(Path log, Map<String, Object> line) {
+        try {
+            appendLine(log, JSON.writeValueAsString(line));
+        } catch (IOException e) {
+            throw new UncheckedIOException(log + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void appendLine(Path log, String json) {
+        try {
+            Files.createDirectories(log.getParent());
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(log, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND))) {
+                out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(log + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireEmpty(Path runDir) {
+        if (Files.isDirectory(runDir)) {
+            try (Stream<Path> s = Files.list(runDir)) {
+                if (s.findAny().isPresent()) {
+                    throw new IllegalArgumentException("run folder " + runDir
+                            + " is not empty; use --resume to continue it or choose a new --out");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(runDir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
