@@ -118,20 +118,6 @@ public final class ImageStore {
         double scale = (double) sizePx / Math.max(src.getWidth(), src.getHeight());
         int w = (int) Math.round(src.getWidth() * scale);
         int h = (int) Math.round(src.getHeight() * scale);
-        byte[] rgb = new byte[sizePx * sizePx * 3];
-        BufferedImage resized = resize(src, w, h, true);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = resized.getRGB(x, y);
-                int o = (y * sizePx + x) * 3;
-                rgb[o] = (byte) (p >> 16);
-                rgb[o + 1] = (byte) (p >> 8);
-                rgb[o + 2] = (byte) p;
-            }
-        }
-        double sx = (double) w / src.getWidth();
-        double sy = (double) h / src.getHeight();
-        CameraIntrinsics camera = image.camera().scaled(sx, sy, sizePx, sizePx);
         List<InputImage.InputObject> objects = new ArrayList<>();
         for (GroundTruth gt : image.groundTruths()) {
             int objId = gt.instance().objId();
@@ -149,7 +135,7 @@ public final class ImageStore {
             objects.add(new InputImage.InputObject(classIndex(dataset, objId), gt.instance().objectToCamera(), mask,
                     info.bboxCornersMm(), info.diameterMm()));
         }
-        return new InputImage(rgb, sizePx, camera, objects);
+        return resized(src, image.camera(), sizePx, objects);
     }
 
     private static BufferedImage read(Path path) {

@@ -49,9 +49,14 @@ public final class PoseEvaluator {
      * @throws java.io.UncheckedIOException when a required dataset file or mesh is missing
      */
     public static List<EvalTarget> targets(BopDataset dataset, String split) {
+        return targets(dataset, dataset.images(split));
+    }
+
+    /** {@link #targets(BopDataset, String)} for a chosen list of the dataset's images, in that order. */
+    public static List<EvalTarget> targets(BopDataset dataset, List<BopImage> images) {
         Map<Integer, ModelPoints> models = new HashMap<>();
         List<EvalTarget> out = new ArrayList<>();
-        for (BopImage image : dataset.images(split)) {
+        for (BopImage image : images) {
             for (GroundTruth gt : image.groundTruths()) {
                 int objId = gt.instance().objId();
                 ModelPoints model = models.computeIfAbsent(objId,

@@ -2,19 +2,16 @@ package dev.mqat.mqat;
 
 import dev.mqat.data.BopDataset;
 import dev.mqat.data.BopImage;
-import dev.mqat.data.GroundTruth;
 import dev.mqat.data.ImageStore;
 import dev.mqat.data.InputImage;
 import dev.mqat.data.ObjectInfo;
 import dev.mqat.eval.EvalTarget;
-import dev.mqat.eval.ModelPoints;
+import dev.mqat.eval.PoseEvaluator;
 import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseKey;
 import dev.mqat.eval.PosePredictor;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A dataset split loaded for a network: the images at network resolution and, in the same order, the BOP
@@ -59,18 +56,7 @@ final class RunData {
 
     /** Evaluation targets in image order; 2D errors are measured in the original image's pixels. */
     List<EvalTarget> targets() {
-        Map<Integer, ModelPoints> models = new HashMap<>();
-        List<EvalTarget> out = new ArrayList<>();
-        for (BopImage image : records) {
-            for (GroundTruth gt : image.groundTruths()) {
-                int objId = gt.instance().objId();
-                ModelPoints model = models.computeIfAbsent(objId,
-                        id -> ModelPoints.ofMesh(dataset.mesh(id), dataset.object(id).diameterMm()));
-                out.add(new EvalTarget(new PoseKey(image.sceneId(), image.imageId(), objId),
-                        gt.instance().objectToCamera(), image.camera(), model));
-            }
-        }
-        return out;
+        return PoseEvaluator.targets(dataset, records);
     }
 
     /** Pose estimates (BOP19 rows) from predictions in image order. */
