@@ -148,6 +148,7 @@ public final class PoseTrainer {
             } else {
                 truncate(runDir.resolve("log.jsonl"));
             }
+            long firstStep = step;
             String totalLabel = totalSteps == Long.MAX_VALUE ? "time-limited" : Long.toString(totalSteps);
             Progress progress = new Progress("train", totalSteps == Long.MAX_VALUE ? 0 : totalSteps, step, "step", System.err,
                     2000);
@@ -197,8 +198,10 @@ public final class PoseTrainer {
                             ? " time " + Durations.format(Duration.ofNanos(System.nanoTime() - startNanos)) + " of "
                                     + Durations.format(Duration.ofMillis((long) (config.timeLimitSeconds() * 1000)))
                             : "";
-                    progress.update(step, String.format("epoch %d loss %.4f%s lr %.2e%s", batch.epoch(), lastLoss,
-                            format(parts), lr, left));
+                    double imagesPerSecond = (step - firstStep) * (double) config.batchSize()
+                            / Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+                    progress.update(step, String.format("epoch %d loss %.4f%s lr %.2e %.0f img/s%s", batch.epoch(), lastLoss,
+                            format(parts), lr, imagesPerSecond, left));
                     boolean atEnd = step >= totalSteps;
                     if (step % validateEvery == 0 || atEnd) {
                         double score = validator == null ? Double.NaN : validator.score(net);
