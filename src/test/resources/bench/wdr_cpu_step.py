@@ -11,7 +11,8 @@ Layer for layer the same network as the Java preset:
             cls_logits conv3x3 64->1, pose_pred conv3x3 64->16 times a learnable per-level scale
   outputs:  [N, A, 1] and [N, A, 16], cells of every level flattened row-major and concatenated finest first
 
-One training step = zero-grad, forward, loss, backward, Adam (lr 1e-3) step, reading the loss back.
+One training step = zero-grad, copy of the input batch (the Java step creates its input array each step), forward,
+loss, backward, reading the loss back, Adam (lr 1e-3) step.
 Loss: sum of squares of both outputs (the same simple loss as the Java benchmark's network-only step).
 
 Prints one line 'RESULT {json}' with the parameter count, the median step time and the median CPU time per step.
@@ -147,25 +148,31 @@ def main():
     params = sum(p.numel() for p in net.parameters() if p.requires_grad)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     x = torch.randn(a.batch, 3, a.size, a.size)
-    wall, cpu, losses = [], [], []
+    wall, cpu, losses, fwd, bwd, upd = [], [], [], [], [], []
     for s in range(a.warmup + a.steps):
         t0, c0 = time.perf_counter(), time.process_time()
         opt.zero_grad()
-        cls, pose = net(x)
+        cls, pose = net(x.clone())
         loss = cls.square().sum() + pose.square().sum()
+        ta = time.perf_counter()
         loss.backward()
-        opt.step()
         v = loss.item()
+        tb = time.perf_counter()
+        opt.step()
         t1, c1 = time.perf_counter(), time.process_time()
         if s >= a.warmup:
             wall.append((t1 - t0) * 1e3)
             cpu.append((c1 - c0) * 1e3)
             losses.append(v)
+            fwd.append((ta - t0) * 1e3)
+            bwd.append((tb - ta) * 1e3)
+            upd.append((t1 - tb) * 1e3)
     out = {
         "torch": torch.__version__, "threads": torch.get_num_threads(), "params": params,
         "cls_shape": list(cls.shape), "pose_shape": list(pose.shape), "steps": a.steps,
         "median_ms": statistics.median(wall), "median_cpu_ms": statistics.median(cpu),
-        "min_ms": min(wall), "max_ms": max(wall), "last_loss": losses[-1], "loadavg": os.getloadavg()[0],
+        "forward_ms": statistics.median(fwd), "backward_ms": statistics.median(bwd),
+        "optimizer_ms": statistics.median(upd), "min_ms": min(wall), "max_ms": max(wall), "last_loss": losses[-1], "loadavg": os.getloadavg()[0],
     }
     print("RESULT " + json.dumps(out), flush=True)
 

@@ -123,6 +123,7 @@ class TrainStepBenchmark {
                 List<Double> javaRunMedians = new ArrayList<>();
                 List<Double> javaRunCpu = new ArrayList<>();
                 Samples simple = new Samples();
+                List<String> pyPhases = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
                     py.add(runPython(script, steps, threads));
                     Samples thisRun = new Samples();
@@ -155,10 +156,14 @@ class TrainStepBenchmark {
                         fmt(javaRunMedians)));
                 sb.append(String.format("  PyTorch %.1f ms/step wall, %.1f ms CPU (run medians %s)%n", pyMs, pyCpuMs,
                         fmt(pyMedians)));
+                sb.append(String.format("  phases, median ms: Java %s; PyTorch (first run) forward+loss %.1f, backward %.1f,"
+                        + " optimizer %.1f%n", simple.phases(), py.get(0).get("forward_ms").asDouble(),
+                        py.get(0).get("backward_ms").asDouble(), py.get(0).get("optimizer_ms").asDouble()));
                 sb.append(String.format("  ratio Java/PyTorch %.2f wall, %.2f CPU (target <= 1.3)%n", javaMs / pyMs,
                         javaCpu / pyCpuMs));
                 sb.append(String.format("full step with PoseLoss (Java): %.1f ms/step wall, %.1f ms CPU, median of %d steps%n",
                         full.medianWallMs(), full.medianCpuMs(), full.size()));
+                sb.append(String.format("  phases, median ms: %s%n", full.phases()));
                 sb.append(String.format("peak RSS (VmHWM) of the full-step loop: before %d MiB, after 50 steps %d MiB, after"
                         + " %d steps %d MiB (VmRSS now %d MiB)%n", hwmStart / 1024, hwm50 / 1024, rssSteps, hwmEnd / 1024,
                         rssEnd / 1024));
@@ -201,21 +206,30 @@ class TrainStepBenchmark {
             long t0 = System.nanoTime();
             long c0 = processCpuNanos();
             float loss;
+            long t1;
+            long t2;
             try (NDScope scope = new NDScope(); GradientCollector gc = manager.getEngine().newGradientCollector()) {
                 NDArray input = manager.create(pixels, shape);
                 NDList outputs = net.forward(store, new NDList(input), true);
                 NDArray total = lossOf.apply(outputs);
+                t1 = System.nanoTime();
                 gc.backward(total);
                 loss = total.getFloat();
+                t2 = System.nanoTime();
             }
             optimizer.step(1e-3);
-            return new double[] {(System.nanoTime() - t0) / 1e6, (processCpuNanos() - c0) / 1e6, loss};
+            long t3 = System.nanoTime();
+            return new double[] {(t3 - t0) / 1e6, (processCpuNanos() - c0) / 1e6, loss, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
+                (t3 - t2) / 1e6};
         }
     }
 
     private static final class Samples {
         private final List<Double> wall = new ArrayList<>();
         private final List<Double> cpu = new ArrayList<>();
+        private final List<Double> forward = new ArrayList<>();
+        private final List<Double> backward = new ArrayList<>();
+        private final List<Double> update = new ArrayList<>();
         private double lastLoss = Double.NaN;
 
         void add(boolean timed, double[] t) {
@@ -223,6 +237,9 @@ class TrainStepBenchmark {
             if (timed) {
                 wall.add(t[0]);
                 cpu.add(t[1]);
+                forward.add(t[3]);
+                backward.add(t[4]);
+                update.add(t[5]);
             }
         }
 
@@ -232,6 +249,12 @@ class TrainStepBenchmark {
 
         double medianCpuMs() {
             return median(cpu);
+        }
+
+        /** Median forward + loss / backward / optimizer wall ms. */
+        String phases() {
+            return String.format("forward+loss %.1f, backward %.1f, optimizer %.1f", median(forward), median(backward),
+                    median(update));
         }
 
         int size() {
