@@ -108,10 +108,14 @@ class TrainStepBenchmark {
                 long hwmStart = procStatusKb("VmHWM");
                 Samples full = new Samples();
                 long hwm50 = -1;
+                List<String> rssTrace = new ArrayList<>();
                 for (int s = 1; s <= rssSteps; s++) {
                     full.add(s > WARMUP, loop.step(out -> poseLoss.compute(out, targets).total()));
                     if (s == 50) {
                         hwm50 = procStatusKb("VmHWM");
+                    }
+                    if (s % 50 == 0) {
+                        rssTrace.add(s + ":" + procStatusKb("VmRSS") / 1024);
                     }
                 }
                 long hwmEnd = procStatusKb("VmHWM");
@@ -146,8 +150,9 @@ class TrainStepBenchmark {
                 double javaCpu = median(javaRunCpu);
                 double pyCpuMs = median(pyCpu);
                 StringBuilder sb = new StringBuilder();
-                sb.append(String.format("%n== wdr-cpu training step, batch %d, %d px, %d libtorch threads both sides ==%n",
-                        BATCH, px, threads));
+                sb.append(String.format("%n== wdr-cpu training step, batch %d, %d px, %d libtorch threads both sides,"
+                        + " OMP_WAIT_POLICY=%s ==%n", BATCH, px, threads, System.getenv().getOrDefault("OMP_WAIT_POLICY",
+                        "(unset)")));
                 sb.append(String.format("parameters: Java %d, PyTorch %d (torch %s)%n", javaParams, pyParams,
                         py.get(0).get("torch").asText()));
                 sb.append(String.format("network-only step (sum of squares loss, Adam 1e-3), median of %d alternating runs"
@@ -167,6 +172,7 @@ class TrainStepBenchmark {
                 sb.append(String.format("peak RSS (VmHWM) of the full-step loop: before %d MiB, after 50 steps %d MiB, after"
                         + " %d steps %d MiB (VmRSS now %d MiB)%n", hwmStart / 1024, hwm50 / 1024, rssSteps, hwmEnd / 1024,
                         rssEnd / 1024));
+                sb.append(String.format("  VmRSS MiB by step: %s%n", String.join(" ", rssTrace)));
                 sb.append(String.format("load average (1/5/15 min): start %s, after memory loop %s, end %s%n", loadStart,
                         loadAfterMemory, loadEnd));
                 System.out.print(sb);
