@@ -169,9 +169,9 @@ class TrainStepBenchmark {
                 sb.append(String.format("full step with PoseLoss (Java): %.1f ms/step wall, %.1f ms CPU, median of %d steps%n",
                         full.medianWallMs(), full.medianCpuMs(), full.size()));
                 sb.append(String.format("  phases, median ms: %s%n", full.phases()));
-                sb.append(String.format("peak RSS (VmHWM) of the full-step loop: before %d MiB, after 50 steps %d MiB, after"
-                        + " %d steps %d MiB (VmRSS now %d MiB)%n", hwmStart / 1024, hwm50 / 1024, rssSteps, hwmEnd / 1024,
-                        rssEnd / 1024));
+                sb.append(String.format("peak RSS (VmHWM) of the full-step loop: before %d MiB, after 50 steps %s MiB, after"
+                        + " %d steps %d MiB (VmRSS now %d MiB)%n", hwmStart / 1024, hwm50 < 0 ? "n/a" : hwm50 / 1024,
+                        rssSteps, hwmEnd / 1024, rssEnd / 1024));
                 sb.append(String.format("  VmRSS MiB by step: %s%n", String.join(" ", rssTrace)));
                 sb.append(String.format("load average (1/5/15 min): start %s, after memory loop %s, end %s%n", loadStart,
                         loadAfterMemory, loadEnd));
