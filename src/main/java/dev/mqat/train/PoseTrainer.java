@@ -204,30 +204,12 @@ public final class PoseTrainer {
                             format(parts), lr, imagesPerSecond, left));
                     boolean atEnd = step >= totalSteps;
                     if (step % validateEvery == 0 || atEnd) {
-                        double score = validator == null ? Double.NaN : validator.score(net);
-                        if (!Double.isNaN(score) && (Double.isNaN(bestScore) || score > bestScore)) {
-                            bestScore = score;
-                            ModelCheckpoint.save(net, best, metadata(step, score, bestScore));
-                        }
-                        save(net, optimizer, last, lastOptim, step, score, bestScore);
-                        Map<String, Object> v = new LinkedHashMap<>();
-                        v.put("event", "validation");
-                        v.put("step", step);
-                        v.put("epoch", (int) (step / perEpoch));
-                        v.put("score", score);
-                        v.put("best_score", bestScore);
-                        appendLog(runDir, v);
-                        System.err.printf("validation at step %d: score %.2f (best %.2f)%n", step, score, bestScore);
+                        bestScore = validateAndSave(net, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore);
                     }
                 }
             }
             if (config.timeLimitSeconds() > 0 && step % validateEvery != 0) {
-                double score = validator == null ? Double.NaN : validator.score(net);
-                if (!Double.isNaN(score) && (Double.isNaN(bestScore) || score > bestScore)) {
-                    bestScore = score;
-                    ModelCheckpoint.save(net, best, metadata(step, score, bestScore));
-                }
-                save(net, optimizer, last, lastOptim, step, score, bestScore);
+                bestScore = validateAndSave(net, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore);
             }
             if (validator == null) {
                 ModelCheckpoint.save(net, best, metadata(step, Double.NaN, Double.NaN));
@@ -243,6 +225,29 @@ public final class PoseTrainer {
             appendLog(runDir, end);
             return new Result(step, lastLoss, bestScore, elapsed);
         }
+    }
+
+    /**
+     * Scores the network, saves {@code best.ckpt} when the score improves and always {@code last.*}, logs the
+     * validation; returns the new best score.
+     */
+    private static double validateAndSave(PoseNet net, Validator validator, ParameterOptimizer optimizer, Path ckptDir,
+            Path runDir, long step, long perEpoch, double bestScore) {
+        double score = validator == null ? Double.NaN : validator.score(net);
+        if (!Double.isNaN(score) && (Double.isNaN(bestScore) || score > bestScore)) {
+            bestScore = score;
+            ModelCheckpoint.save(net, ckptDir.resolve("best.ckpt"), metadata(step, score, bestScore));
+        }
+        save(net, optimizer, ckptDir.resolve("last.ckpt"), ckptDir.resolve("last.optim"), step, score, bestScore);
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("event", "validation");
+        v.put("step", step);
+        v.put("epoch", (int) (step / perEpoch));
+        v.put("score", score);
+        v.put("best_score", bestScore);
+        appendLog(runDir, v);
+        System.err.printf("validation at step %d: score %.2f (best %.2f)%n", step, score, bestScore);
+        return bestScore;
     }
 
     private static String format(Map<String, Double> parts) {
