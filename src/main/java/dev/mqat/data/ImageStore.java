@@ -48,6 +48,11 @@ public final class ImageStore {
         if (limit > 0 && images.size() > limit) {
             images = images.subList(0, limit);
         }
+        return load(dataset, split, images, sizePx, threads);
+    }
+
+    /** Loads the given images of {@code split}, in that order, using {@code threads} threads. */
+    public static List<InputImage> load(BopDataset dataset, String split, List<BopImage> images, int sizePx, int threads) {
         InputImage[] out = new InputImage[images.size()];
         Progress progress = new Progress("load " + split, images.size(), "img");
         AtomicInteger done = new AtomicInteger();
@@ -94,9 +99,9 @@ public final class ImageStore {
 
     private static InputImage resized(BufferedImage src, CameraIntrinsics original, int sizePx,
             List<InputImage.InputObject> objects) {
-        double scale = (double) sizePx / Math.max(src.getWidth(), src.getHeight());
-        int w = (int) Math.round(src.getWidth() * scale);
-        int h = (int) Math.round(src.getHeight() * scale);
+        int[] fitted = fittedSize(src, sizePx);
+        int w = fitted[0];
+        int h = fitted[1];
         byte[] rgb = new byte[sizePx * sizePx * 3];
         BufferedImage resized = resize(src, w, h, true);
         for (int y = 0; y < h; y++) {
@@ -115,9 +120,9 @@ public final class ImageStore {
     /** Loads one image and its objects at network resolution. */
     public static InputImage load(BopDataset dataset, BopImage image, int sizePx) {
         BufferedImage src = read(image.rgbPath());
-        double scale = (double) sizePx / Math.max(src.getWidth(), src.getHeight());
-        int w = (int) Math.round(src.getWidth() * scale);
-        int h = (int) Math.round(src.getHeight() * scale);
+        int[] fitted = fittedSize(src, sizePx);
+        int w = fitted[0];
+        int h = fitted[1];
         List<InputImage.InputObject> objects = new ArrayList<>();
         for (GroundTruth gt : image.groundTruths()) {
             int objId = gt.instance().objId();
@@ -136,6 +141,12 @@ public final class ImageStore {
                     info.bboxCornersMm(), info.diameterMm()));
         }
         return resized(src, image.camera(), sizePx, objects);
+    }
+
+    /** Width and height of {@code src} scaled so that its longer side is {@code sizePx}. */
+    private static int[] fittedSize(BufferedImage src, int sizePx) {
+        double scale = (double) sizePx / Math.max(src.getWidth(), src.getHeight());
+        return new int[] {(int) Math.round(src.getWidth() * scale), (int) Math.round(src.getHeight() * scale)};
     }
 
     private static BufferedImage read(Path path) {

@@ -10,8 +10,6 @@ import dev.mqat.Progress;
 import dev.mqat.data.BatchLoader;
 import dev.mqat.data.BopDataset;
 import dev.mqat.eval.EvaluationResult;
-import dev.mqat.eval.PoseEvaluator;
-import dev.mqat.eval.PosePredictor;
 import dev.mqat.model.NetModule;
 import dev.mqat.model.PoseConv2d;
 import dev.mqat.model.PoseNet;
@@ -205,7 +203,7 @@ public final class QuantizeJob {
                 long t0 = System.nanoTime();
                 PoseTrainer.fit(cfg.train(), net, manager, train.images, objective, null, hook, dir, stageResume);
                 long finalFrozen = hook.finish(net, stageSteps);
-                EvaluationResult v = val == null ? null : validate(net, manager, cfg, dataset, val);
+                EvaluationResult v = val == null ? null : val.evaluate(net, manager, cfg);
                 // a stage's lines are written once it is finished, so a resumed stage never duplicates them
                 appendLog(log, decision);
                 for (Map<String, Object> f : hook.freezeEvents(stageSteps, finalFrozen)) {
@@ -379,13 +377,6 @@ public final class QuantizeJob {
                 yield m;
             }
         };
-    }
-
-    private static EvaluationResult validate(PoseNet net, NDManager manager, RunConfig cfg, BopDataset dataset,
-            RunData val) {
-        PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(),
-                RunData.classCorners(dataset), 64);
-        return PoseEvaluator.evaluate(val.targets(), val.estimates(predictor.predict(val.images), -1)).result();
     }
 
     static Path stageCheckpoint(Path qrun, QuantizeSettings q, int index) {

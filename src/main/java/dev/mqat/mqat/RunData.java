@@ -5,7 +5,10 @@ import dev.mqat.data.BopImage;
 import dev.mqat.data.ImageStore;
 import dev.mqat.data.InputImage;
 import dev.mqat.data.ObjectInfo;
+import ai.djl.ndarray.NDManager;
 import dev.mqat.eval.EvalTarget;
+import dev.mqat.eval.EvaluationResult;
+import dev.mqat.model.PoseNet;
 import dev.mqat.eval.PoseEvaluator;
 import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseKey;
@@ -40,23 +43,25 @@ final class RunData {
         if (limit > 0 && records.size() > limit) {
             records = records.subList(0, limit);
         }
-        List<InputImage> images = ImageStore.load(dataset, split, sizePx, Runtime.getRuntime().availableProcessors(), limit);
+        List<InputImage> images = ImageStore.load(dataset, split, records, sizePx, Runtime.getRuntime().availableProcessors());
         return new RunData(dataset, split, records, images);
     }
 
-    /** Per class index, the 8 box corners (mm) the network was trained with. */
-    static double[][][] classCorners(BopDataset dataset) {
-        List<ObjectInfo> objects = dataset.objects();
-        double[][][] corners = new double[objects.size()][][];
-        for (int c = 0; c < objects.size(); c++) {
-            corners[c] = objects.get(c).bboxCornersMm();
+    private List<EvalTarget> targets;
+
+    /** Evaluation targets in image order (built once); 2D errors are measured in the original image's pixels. */
+    List<EvalTarget> targets() {
+        if (targets == null) {
+            targets = PoseEvaluator.targets(dataset, records);
         }
-        return corners;
+        return targets;
     }
 
-    /** Evaluation targets in image order; 2D errors are measured in the original image's pixels. */
-    List<EvalTarget> targets() {
-        return PoseEvaluator.targets(dataset, records);
+    /** Predicts these images with {@code net} and scores the poses (validation during training and quantization). */
+    EvaluationResult evaluate(PoseNet net, NDManager manager, RunConfig cfg) {
+        PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(), RunObject.corners(cfg.objects()),
+                64);
+        return PoseEvaluator.evaluate(targets(), estimates(predictor.predict(images), -1)).result();
     }
 
     /** Pose estimates (BOP19 rows) from predictions in image order. */

@@ -60,7 +60,7 @@ public final class RunEvaluation {
         try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
             PoseNet net = QuantizedCheckpoints.load(bestCheckpoint(runDir), manager);
             PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(),
-                    RunData.classCorners(dataset), 64);
+                    RunObject.corners(cfg.objects()), 64);
             long t0 = System.nanoTime();
             predictions = predictor.predict(set.images);
             perImage = (System.nanoTime() - t0) / 1e9 / Math.max(1, set.images.size());

@@ -4,9 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.mqat.data.BopDataset;
-import dev.mqat.eval.EvalTarget;
-import dev.mqat.eval.PoseEvaluator;
-import dev.mqat.eval.PosePredictor;
 import dev.mqat.model.PoseNet;
 import dev.mqat.train.PoseObjective;
 import dev.mqat.train.PoseTrainer;
@@ -14,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -52,13 +48,7 @@ public final class TrainingJob {
             PoseObjective objective = new PoseObjective(net.anchorGrid(size, size), cfg.loss(), cfg.train().seed());
             PoseTrainer.Validator validator = null;
             if (val != null) {
-                List<EvalTarget> targets = val.targets();
-                double[][][] corners = RunData.classCorners(dataset);
-                validator = n -> {
-                    PosePredictor predictor = new PosePredictor(n, manager, cfg.decoder(), cfg.pnp(), corners, 64);
-                    return PoseEvaluator.evaluate(targets, val.estimates(predictor.predict(val.images), -1)).result()
-                            .overall().adi01d();
-                };
+                validator = n -> val.evaluate(n, manager, cfg).overall().adi01d();
             } else {
                 System.err.println("mqat: " + cfg.data() + " has no val split; the last checkpoint is also the best");
             }
