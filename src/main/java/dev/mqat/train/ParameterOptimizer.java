@@ -1,6 +1,7 @@
 package dev.mqat.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
@@ -61,6 +62,8 @@ public final class ParameterOptimizer implements AutoCloseable {
         updates++;
         double bias1 = 1 - Math.pow(BETA1, updates);
         double bias2 = 1 - Math.pow(BETA2, updates);
+        double stepSize = lr * Math.sqrt(bias2) / bias1;
+        double epsHat = EPS * Math.sqrt(bias2);
         try (NDScope scope = new NDScope()) {
             for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
                 NDArray w = e.getValue().getArray();
@@ -68,18 +71,18 @@ public final class ParameterOptimizer implements AutoCloseable {
                 NDArray m = first.get(e.getKey());
                 switch (kind) {
                     case ADAM -> {
+                        // one fused native update per parameter (PyTorch's Adam rewritten for libtorch's kernel:
+                        // lr/b1 * m / (sqrt(v/b2) + eps) = (lr sqrt(b2)/b1) * m / (sqrt(v) + eps sqrt(b2)))
                         NDArray v = second.get(e.getKey());
-                        m.muli(BETA1).addi(g.mul(1 - BETA1));
-                        v.muli(BETA2).addi(g.square().muli(1 - BETA2));
-                        NDArray denom = v.div(bias2).sqrt().addi(EPS);
-                        w.subi(m.div(denom).muli(lr / bias1));
+                        w.getNDArrayInternal().adamUpdate(new NDList(w, g, m, v), new NDList(w), (float) lr,
+                                (float) stepSize, 0f, 1f, -1f, (float) BETA1, (float) BETA2, (float) epsHat, false, false);
                     }
                     case SGD -> {
                         m.muli(MOMENTUM).addi(g);
                         w.subi(m.mul(lr));
+                        g.muli(0);
                     }
                 }
-                g.muli(0);
             }
         }
     }
