@@ -66,7 +66,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "32", description = "Images per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Base learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Base learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")

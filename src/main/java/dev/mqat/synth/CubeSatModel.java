@@ -5,7 +5,7 @@ import dev.mqat.geometry.Mesh;
 /**
  * The embedded default object: a 1U CubeSat-like satellite built in code (license-free).
  *
- * <p>A 100 mm cube body whose six faces each have their own colour and a 5x5 glyph of a contrasting colour
+ * <p>A 100 mm cube body whose six faces each have their own colour and a 5x5 glyph in a dark shade of that colour
  * (six different letters, none with a rotational symmetry), a deployed solar fin on +Y (dark blue cells on a
  * gold frame on one side, white on the other), a whip antenna on +Z, a second antenna on -X and a black
  * sensor box with a cyan lens on -Z. Together the face colours, glyphs and appendages make every orientation
@@ -31,9 +31,18 @@ public final class CubeSatModel {
     private static final double[][] FACE = {
         {0.82, 0.16, 0.12}, {0.14, 0.62, 0.2}, {0.16, 0.32, 0.86}, {0.92, 0.8, 0.12}, WHITE, {0.7, 0.25, 0.75},
     };
-    private static final double[][] GLYPH = {
-        WHITE, BLACK, {0.95, 0.85, 0.2}, {0.12, 0.2, 0.7}, {0.85, 0.12, 0.1}, BLACK,
-    };
+    /**
+     * Glyph colours: a dark shade of the face's own colour, so that each face keeps its own mean colour when the
+     * object is only 8-20 px across and a glyph cell is smaller than a pixel (with contrasting glyph colours,
+     * red-on-white and white-on-red, or blue-on-yellow and yellow-on-blue, faces blurred to the same colour).
+     */
+    private static final double[][] GLYPH = new double[FACE.length][];
+
+    static {
+        for (int f = 0; f < FACE.length; f++) {
+            GLYPH[f] = new double[] {0.4 * FACE[f][0], 0.4 * FACE[f][1], 0.4 * FACE[f][2]};
+        }
+    }
 
     /** 5x5 glyphs (rows top to bottom, '#' = glyph colour): F, P, L, J, R, G. */
     private static final String[][] GLYPHS = {

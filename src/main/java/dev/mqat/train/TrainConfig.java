@@ -12,7 +12,7 @@ import dev.mqat.data.AugmentationConfig;
  *
  * @param batchSize images per step (default 32)
  * @param optimizer optimizer (default ADAM)
- * @param learningRate base learning rate (default 1e-3)
+ * @param learningRate base learning rate (default 2e-3)
  * @param warmupSteps linear warm-up steps (default 50)
  * @param epochs epoch budget, or 0
  * @param steps step budget, or 0
@@ -55,9 +55,9 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
         }
     }
 
-    /** 10 epochs of Adam at 1e-3, batch 32, default augmentation, seed 1. */
+    /** 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1. */
     public static TrainConfig defaults() {
-        return new TrainConfig(32, OptimizerKind.ADAM, 1e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0);
+        return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0);
     }
 
     public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
