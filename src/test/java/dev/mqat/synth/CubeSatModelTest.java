@@ -25,6 +25,31 @@ class CubeSatModelTest {
     }
 
     /**
+     * At 8-20 px a glyph cell is smaller than a pixel, so a face is seen as its mean colour: the six body faces'
+     * mean colours must differ pairwise (RGB distance at least 0.15), or orientation is ambiguous at range.
+     */
+    @Test
+    void bodyFacesKeepDistinctMeanColours() {
+        float[] c = MESH.colors();
+        double[][] mean = new double[6][3];
+        for (int face = 0; face < 6; face++) {
+            // the body faces come first: 25 cells of 4 vertices per face, in the order +X, -X, +Y, -Y, +Z, -Z
+            for (int i = face * 100; i < (face + 1) * 100; i++) {
+                for (int k = 0; k < 3; k++) {
+                    mean[face][k] += c[3 * i + k] / 100.0;
+                }
+            }
+        }
+        for (int a = 0; a < 6; a++) {
+            for (int b = a + 1; b < 6; b++) {
+                double d = Math.sqrt(Math.pow(mean[a][0] - mean[b][0], 2) + Math.pow(mean[a][1] - mean[b][1], 2)
+                        + Math.pow(mean[a][2] - mean[b][2], 2));
+                assertThat(d).as("mean colours of faces %d and %d", a, b).isGreaterThanOrEqualTo(0.15);
+            }
+        }
+    }
+
+    /**
      * No rotation that maps the box-shaped body onto itself (the 23 non-trivial rotations of the cube) maps the
      * coloured surface onto itself: orientation is visible from appearance.
      */
