@@ -36,7 +36,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code mqat quantize}: gradated modular quantization-aware training of a trained float run (paper Algorithm 1,
@@ -141,7 +140,7 @@ public final class QuantizeJob {
             if (config.quantization() == null) {
                 throw new IllegalArgumentException("quantize needs a config with quantization settings");
             }
-            requireEmpty(qrun);
+            TrainingJob.requireEmpty(qrun);
             config.write(qrun);
         }
         RunConfig cfg = config;
@@ -480,19 +479,6 @@ public final class QuantizeJob {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(log + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireEmpty(Path runDir) {
-        if (Files.isDirectory(runDir)) {
-            try (Stream<Path> s = Files.list(runDir)) {
-                if (s.findAny().isPresent()) {
-                    throw new IllegalArgumentException("run folder " + runDir
-                            + " is not empty; use --resume to continue it or choose a new --out");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(runDir + ": " + e.getMessage(), e);
-            }
         }
     }
 }

@@ -56,7 +56,8 @@ public final class TrainingJob {
         }
     }
 
-    private static void requireEmpty(Path runDir) {
+    /** Fails unless {@code runDir} is missing or empty (a new run never mixes with an old one). */
+    static void requireEmpty(Path runDir) {
         if (Files.isDirectory(runDir)) {
             try (Stream<Path> s = Files.list(runDir)) {
                 if (s.findAny().isPresent()) {
