@@ -68,6 +68,16 @@ public record ImageTargets(int[] labels, float[] offsets, float[] cornersCameraM
         return labels[cell];
     }
 
+    /** Diameter of the object that owns {@code cell}, mm (0 unless positive), without copying. */
+    public float diameterMm(int cell) {
+        return diametersMm[cell];
+    }
+
+    /** Copies the 24 camera-frame corner coordinates of {@code cell} into {@code out} at {@code offset}. */
+    public void copyCellCorners(int cell, float[] out, int offset) {
+        System.arraycopy(cornersCameraMm, 24 * cell, out, offset, 24);
+    }
+
     /** Copies this image's arrays into batch buffers at image slot {@code n} (fills the caller's buffers). */
     void copyInto(int n, int[] labelsOut, float[] offsetsOut, float[] cornersOut, float[] diametersOut) {
         int a = labels.length;

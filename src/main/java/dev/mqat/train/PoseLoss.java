@@ -65,70 +65,89 @@ public final class PoseLoss {
         }
         float[] clsTarget = new float[n * a * c];
         float[] valid = new float[n * a];
-        float[] positive = new float[n * a];
-        float[] corners = new float[n * a * 24];
-        float[] diameters = new float[n * a];
-        float[] fx = new float[n], fy = new float[n], ppx = new float[n], ppy = new float[n];
         int positives = 0;
         for (int i = 0; i < n; i++) {
             ImageTargets t = targets.get(i);
             if (t.cellCount() != a) {
                 throw new IllegalArgumentException("loss: targets of image " + i + " have " + t.cellCount() + " cells, expected " + a);
             }
-            int[] labels = t.labels();
-            float[] d = t.diametersMm();
-            float[] x = t.cornersCameraMm();
-            System.arraycopy(x, 0, corners, i * a * 24, a * 24);
             for (int cell = 0; cell < a; cell++) {
-                int k = i * a + cell;
-                int label = labels[cell];
-                valid[k] = label >= 0 ? 1 : 0;
-                diameters[k] = 1;
+                int label = t.label(cell);
+                valid[i * a + cell] = label >= 0 ? 1 : 0;
                 if (label > 0) {
                     if (label > c) {
                         throw new IllegalArgumentException("loss: image " + i + " cell " + cell + " has class " + (label - 1)
                                 + " but the network has " + c + " classes");
                     }
-                    clsTarget[k * c + label - 1] = 1;
-                    positive[k] = 1;
-                    diameters[k] = d[cell];
+                    clsTarget[(i * a + cell) * c + label - 1] = 1;
                     positives++;
                 }
             }
-            CameraIntrinsics cam = t.camera();
-            fx[i] = (float) cam.fx();
-            fy[i] = (float) cam.fy();
-            ppx[i] = (float) cam.cx();
-            ppy[i] = (float) cam.cy();
         }
         NDManager m = logits.getManager();
         float norm = Math.max(1, positives);
         NDArray tArr = m.create(clsTarget, new Shape(n, a, c));
         NDArray focal = focal(logits, tArr).mul(m.create(valid, new Shape(n, a, 1))).sum().div(norm);
-
-        // select each positive cell's class channels: [N, A, C, 16] weighted by the one-hot target, summed over C
-        NDArray pred = c == 1 ? pose : pose.reshape(n, a, c, 16).mul(tArr.reshape(n, a, c, 1)).sum(new int[] {2});
-        NDArray centreX = m.create(centersX, new Shape(1, a, 1));
-        NDArray centreY = m.create(centersY, new Shape(1, a, 1));
-        NDArray anchor = m.create(anchors, new Shape(1, a, 1));
-        NDArray u = pred.get(":, :, 0:8").mul(anchor).add(centreX);
-        NDArray v = pred.get(":, :, 8:16").mul(anchor).add(centreY);
-        NDArray bx = u.sub(m.create(ppx, new Shape(n, 1, 1))).div(m.create(fx, new Shape(n, 1, 1)));
-        NDArray by = v.sub(m.create(ppy, new Shape(n, 1, 1))).div(m.create(fy, new Shape(n, 1, 1)));
-        NDArray x3 = m.create(corners, new Shape(n, a, 8, 3));
-        NDArray xx = x3.get(":, :, :, 0");
-        NDArray xy = x3.get(":, :, :, 1");
-        NDArray xz = x3.get(":, :, :, 2");
-        NDArray scale = bx.mul(xx).add(by.mul(xy)).add(xz).div(bx.square().add(by.square()).add(1));
-        NDArray invD = m.create(diameters, new Shape(n, a, 1)).pow(-1);
-        float beta = (float) config.smoothL1BetaDiameters();
-        NDArray err = smoothL1(scale.mul(bx).sub(xx).mul(invD), beta)
-                .add(smoothL1(scale.mul(by).sub(xy).mul(invD), beta))
-                .add(smoothL1(scale.sub(xz).mul(invD), beta));
-        NDArray regression = err.sum(new int[] {2}).mul(m.create(positive, new Shape(n, a))).sum().div(norm);
-
+        NDArray regression = positives == 0 ? m.zeros(new Shape()) : regression(pose, targets, a, c, positives).div(norm);
         NDArray total = focal.mul((float) config.classificationWeight()).add(regression.mul((float) config.regressionWeight()));
         return new LossParts(total, focal, regression, positives);
+    }
+
+    /**
+     * Sum over the positive cells of the object-space loss. Only the positive rows of the pose output are
+     * gathered (about 2 per image out of hundreds of cells), so the arithmetic and its backward stay small.
+     */
+    private NDArray regression(NDArray pose, List<ImageTargets> targets, int a, int c, int positives) {
+        long[] rows = new long[positives];
+        float[] classOneHot = new float[positives * c];
+        float[] centreX = new float[positives], centreY = new float[positives], anchor = new float[positives];
+        float[] fx = new float[positives], fy = new float[positives], ppx = new float[positives], ppy = new float[positives];
+        float[] corners = new float[positives * 24];
+        float[] invDiameter = new float[positives];
+        int p = 0;
+        for (int i = 0; i < targets.size(); i++) {
+            ImageTargets t = targets.get(i);
+            CameraIntrinsics cam = t.camera();
+            for (int cell = 0; cell < a; cell++) {
+                int label = t.label(cell);
+                if (label <= 0) {
+                    continue;
+                }
+                rows[p] = (long) i * a + cell;
+                classOneHot[p * c + label - 1] = 1;
+                centreX[p] = centersX[cell];
+                centreY[p] = centersY[cell];
+                anchor[p] = anchors[cell];
+                fx[p] = (float) cam.fx();
+                fy[p] = (float) cam.fy();
+                ppx[p] = (float) cam.cx();
+                ppy[p] = (float) cam.cy();
+                t.copyCellCorners(cell, corners, 24 * p);
+                invDiameter[p] = 1f / t.diameterMm(cell);
+                p++;
+            }
+        }
+        NDManager m = pose.getManager();
+        NDArray rowsOfPose = pose.reshape(-1, 16L * c).get(m.create(rows));
+        // keep each positive's own class channels: [P, C, 16] weighted by the one-hot class, summed over C
+        NDArray pred = c == 1 ? rowsOfPose
+                : rowsOfPose.reshape(positives, c, 16).mul(m.create(classOneHot, new Shape(positives, c, 1))).sum(new int[] {1});
+        Shape column = new Shape(positives, 1);
+        NDArray u = pred.get(":, 0:8").mul(m.create(anchor, column)).add(m.create(centreX, column));
+        NDArray v = pred.get(":, 8:16").mul(m.create(anchor, column)).add(m.create(centreY, column));
+        NDArray bx = u.sub(m.create(ppx, column)).div(m.create(fx, column));
+        NDArray by = v.sub(m.create(ppy, column)).div(m.create(fy, column));
+        NDArray x3 = m.create(corners, new Shape(positives, 8, 3));
+        NDArray xx = x3.get(":, :, 0");
+        NDArray xy = x3.get(":, :, 1");
+        NDArray xz = x3.get(":, :, 2");
+        NDArray scale = bx.mul(xx).add(by.mul(xy)).add(xz).div(bx.square().add(by.square()).add(1));
+        NDArray invD = m.create(invDiameter, column);
+        float beta = (float) config.smoothL1BetaDiameters();
+        return smoothL1(scale.mul(bx).sub(xx).mul(invD), beta)
+                .add(smoothL1(scale.mul(by).sub(xy).mul(invD), beta))
+                .add(smoothL1(scale.sub(xz).mul(invD), beta))
+                .sum();
     }
 
     /** Elementwise sigmoid focal loss of logits x against 0/1 targets t. */

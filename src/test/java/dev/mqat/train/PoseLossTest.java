@@ -89,6 +89,70 @@ class PoseLossTest {
     }
 
     @Test
+    void objectSpaceLossOfManyPositivesMatchesAPlainComputation() {
+        AnchorGrid grid = AnchorGrid.of(ModelConfig.defaults(), 64, 64);
+        int a = grid.cellCount();
+        int classes = 2;
+        SplittableRandom r = new SplittableRandom(11);
+        CameraIntrinsics[] cams = {TrainFixtures.camera(64), new CameraIntrinsics(80, 70, 30, 33, 64, 64)};
+        List<ImageTargets> targets = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int[] labels = new int[a];
+            float[] corners = new float[24 * a];
+            float[] d = new float[a];
+            for (int cell = 0; cell < a; cell++) {
+                if (r.nextInt(4) == 0) {
+                    labels[cell] = 1 + r.nextInt(classes);
+                    d[cell] = 150 + r.nextInt(100);
+                    for (int k = 0; k < 24; k++) {
+                        corners[24 * cell + k] = (float) (k % 3 == 2 ? 500 + r.nextDouble() * 2000 : r.nextDouble() * 600 - 300);
+                    }
+                } else if (r.nextInt(4) == 0) {
+                    labels[cell] = -1;
+                }
+            }
+            targets.add(new ImageTargets(labels, new float[16 * a], corners, d, cams[i]));
+        }
+        float[] pose = new float[2 * a * 16 * classes];
+        for (int k = 0; k < pose.length; k++) {
+            pose[k] = (float) (r.nextDouble() * 2 - 1);
+        }
+        double beta = LossConfig.defaults().smoothL1BetaDiameters();
+        float[] cx = grid.centersXPx(), cy = grid.centersYPx(), anchors = grid.anchorSizesPerCellPx();
+        double sum = 0;
+        int positives = 0;
+        for (int i = 0; i < 2; i++) {
+            ImageTargets t = targets.get(i);
+            float[] x = t.cornersCameraMm();
+            for (int cell = 0; cell < a; cell++) {
+                int label = t.label(cell);
+                if (label <= 0) {
+                    continue;
+                }
+                positives++;
+                int base = (i * a + cell) * 16 * classes + 16 * (label - 1);
+                for (int k = 0; k < 8; k++) {
+                    double u = pose[base + k] * anchors[cell] + cx[cell];
+                    double v = pose[base + 8 + k] * anchors[cell] + cy[cell];
+                    double[] b = {(u - cams[i].cx()) / cams[i].fx(), (v - cams[i].cy()) / cams[i].fy(), 1};
+                    double[] p = {x[24 * cell + 3 * k], x[24 * cell + 3 * k + 1], x[24 * cell + 3 * k + 2]};
+                    double s = (b[0] * p[0] + b[1] * p[1] + p[2]) / (b[0] * b[0] + b[1] * b[1] + 1);
+                    for (int j = 0; j < 3; j++) {
+                        double e = Math.abs(s * b[j] - p[j]) / t.diameterMm(cell);
+                        sum += e < beta ? 0.5 * e * e / beta : e - beta / 2;
+                    }
+                }
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            LossParts parts = new PoseLoss(grid, LossConfig.defaults()).compute(
+                    new NDList(m.zeros(new Shape(2, a, classes)), m.create(pose, new Shape(2, a, 16 * classes))), targets);
+            assertThat(parts.positives()).isEqualTo(positives).isGreaterThan(20);
+            assertThat((double) parts.regression().getFloat()).isCloseTo(sum / positives, within(1e-4 * sum / positives));
+        }
+    }
+
+    @Test
     void smoothL1HasItsKneeAtBeta() {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] y = PoseLoss.smoothL1(m.create(new float[] {0f, 0.01f, -0.02f, 0.5f}), 0.02f).toFloatArray();
