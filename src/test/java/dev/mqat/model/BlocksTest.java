@@ -26,6 +26,24 @@ class BlocksTest {
     }
 
     @Test
+    void upsampleGradientSumsEachTwoByTwoBlock() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
+            x.setRequiresGradient(true);
+            float[] w = new float[16];
+            for (int i = 0; i < 16; i++) {
+                w[i] = i;
+            }
+            try (ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray up = Fpn.upsample2x(x, new Shape(1, 1, 4, 4));
+                gc.backward(up.mul(m.create(w, new Shape(1, 1, 4, 4))).sum());
+            }
+            // block of x[0, 0]: w 0, 1, 4, 5; x[0, 1]: 2, 3, 6, 7; x[1, 0]: 8, 9, 12, 13; x[1, 1]: 10, 11, 14, 15
+            assertThat(x.getGradient().toFloatArray()).containsExactly(10, 18, 42, 50);
+        }
+    }
+
+    @Test
     void batchNormUpdatesRunningMeanByTenPercent() {
         try (NDManager m = NDManager.newBaseManager()) {
             BatchNorm2d bn = new BatchNorm2d("backbone.x.bn", 2);
