@@ -246,7 +246,11 @@ public final class PoseTrainer {
         v.put("score", score);
         v.put("best_score", bestScore);
         appendLog(runDir, v);
-        System.err.printf("validation at step %d: score %.2f (best %.2f)%n", step, score, bestScore);
+        if (validator == null) {
+            System.err.printf("checkpoint at step %d (no validation split: the final step becomes best.ckpt)%n", step);
+        } else {
+            System.err.printf("validation at step %d: score %.2f (best %.2f)%n", step, score, bestScore);
+        }
         return bestScore;
     }
 
