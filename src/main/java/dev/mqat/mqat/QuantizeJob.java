@@ -195,8 +195,7 @@ public final class QuantizeJob {
                 decision.put("stage", i + 1);
                 decision.put("modules", modules.stream().map(NetModule::key).toList());
                 decision.put("bits", attach(net, modules, plan, q));
-                boolean stageResume = resume && i == done && Files.isRegularFile(dir.resolve("checkpoints/last.ckpt"))
-                        && Files.isRegularFile(dir.resolve("checkpoints/last.optim"));
+                boolean stageResume = resume && i == done && PoseTrainer.canResume(dir.resolve("checkpoints"));
                 StageHook hook = new StageHook(i, modules, q.quantizer(), cfg.train().learningRate(), observer,
                         progress, stageSteps * i);
                 long t0 = System.nanoTime();

@@ -28,8 +28,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +40,12 @@ import java.util.Map;
  * The training loop: batches from a {@link BatchLoader}, forward and backward inside an {@link NDScope}, the
  * optimizer step outside it, a learning-rate schedule, validation, checkpoints and a JSON-lines log.
  *
- * <p>Run folder layout: {@code log.jsonl} (one object per logged step, validation and end),
+ * <p>Run folder layout: {@code log.jsonl} (one object per step, validation, stop and end),
  * {@code checkpoints/last.ckpt} + {@code checkpoints/last.optim} (written after every validation and at the
- * end; the pair is checked on resume), {@code checkpoints/best.ckpt} (best validation score so far).
+ * end; the pair is checked on resume), {@code checkpoints/best.ckpt} (best validation score so far). Before a
+ * new pair is written the old optimizer state becomes {@code prev.optim}, so a kill between the two writes leaves
+ * {@code last.ckpt} with a matching optimizer state. A time-limited run stores its elapsed training time in the
+ * checkpoint, so a resumed run continues the same budget and learning-rate schedule.
  *
  * <p>Pitfalls: without the per-step scope DJL keeps every intermediate alive (tens of MB per step); a NaN or
  * infinite loss stops the run and leaves the last good checkpoint in place.
@@ -86,7 +91,7 @@ public final class PoseTrainer {
      * @param steps steps done in total (including those before a resume)
      * @param lastLoss loss of the last step
      * @param bestScore best validation score, NaN when no validation ran
-     * @param elapsed wall time of this process's part of the run
+     * @param elapsed training time of the run, the part before a resume included
      */
     public record Result(long steps, double lastLoss, double bestScore, Duration elapsed) {}
 
@@ -113,7 +118,6 @@ public final class PoseTrainer {
             Objective objective, Validator validator, StepHook hook, Path runDir, boolean resume) {
         Path ckptDir = runDir.resolve("checkpoints");
         Path last = ckptDir.resolve("last.ckpt");
-        Path lastOptim = ckptDir.resolve("last.optim");
         Path best = ckptDir.resolve("best.ckpt");
         Map<String, Parameter> trainable = new LinkedHashMap<>();
         net.namedParameters().forEach((name, p) -> {
@@ -126,24 +130,21 @@ public final class PoseTrainer {
                 : config.epochs() > 0 ? config.epochs() * perEpoch : Long.MAX_VALUE;
         long validateEvery = config.validateEverySteps() > 0 ? config.validateEverySteps() : perEpoch;
         ParameterStore store = new ParameterStore(manager, false);
-        long startNanos = System.nanoTime();
+        long processStartNanos = System.nanoTime();
+        long startNanos = processStartNanos; // moved back by the training time before a resume
+        boolean checkpointed = false;
         try (ParameterOptimizer optimizer = new ParameterOptimizer(config.optimizer(), trainable, manager)) {
             long step = 0;
             double bestScore = Double.NaN;
             if (resume) {
                 ModelCheckpoint.Header header = ModelCheckpoint.readHeader(last);
                 ModelCheckpoint.load(net, last);
-                try (DataInputStream in = new DataInputStream(Files.newInputStream(lastOptim))) {
-                    optimizer.load(in, lastOptim.toString());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(lastOptim + ": " + e.getMessage(), e);
-                }
                 step = Long.parseLong(header.metadata().getOrDefault("step", "-1"));
-                if (step != optimizer.updates()) {
-                    throw new IllegalStateException(last + ": checkpoint is at step " + step + " but " + lastOptim
-                            + " at step " + optimizer.updates() + "; the run was interrupted while saving, delete both to restart");
-                }
+                loadOptimizerAt(optimizer, ckptDir, step);
                 bestScore = Double.parseDouble(header.metadata().getOrDefault("best_score", "NaN"));
+                double trainedSeconds = Double.parseDouble(header.metadata().getOrDefault("elapsed_seconds", "0"));
+                startNanos -= (long) (trainedSeconds * 1e9);
+                checkpointed = true;
                 keepLogUpTo(runDir.resolve("log.jsonl"), step);
             } else {
                 truncate(runDir.resolve("log.jsonl"));
@@ -179,8 +180,14 @@ public final class PoseTrainer {
                         parts.put("pos", (double) loss.positives());
                     }
                     if (!Double.isFinite(lastLoss)) {
-                        throw new IllegalStateException("loss is " + lastLoss + " at step " + step + " (lr " + lr
-                                + "); stopped, the last good checkpoint is " + last + "; try a lower --lr");
+                        Map<String, Object> stop = new LinkedHashMap<>();
+                        stop.put("event", "stopped");
+                        stop.put("step", step + 1);
+                        stop.put("reason", "loss is " + lastLoss);
+                        appendLog(runDir, stop);
+                        throw new IllegalStateException("loss is " + lastLoss + " at step " + step + " (lr " + lr + "); stopped, "
+                                + (checkpointed ? "the last good checkpoint is " + last : "before the first checkpoint")
+                                + "; try a lower --lr");
                     }
                     optimizer.step(lr);
                     step++;
@@ -191,28 +198,29 @@ public final class PoseTrainer {
                     line.put("lr", lr);
                     line.put("loss", lastLoss);
                     line.putAll(parts);
-                    if (step % 10 == 0 || step == 1) {
-                        appendLog(runDir, line);
-                    }
+                    appendLog(runDir, line);
                     String left = config.timeLimitSeconds() > 0
                             ? " time " + Durations.format(Duration.ofNanos(System.nanoTime() - startNanos)) + " of "
                                     + Durations.format(Duration.ofMillis((long) (config.timeLimitSeconds() * 1000)))
                             : "";
                     double imagesPerSecond = (step - firstStep) * (double) config.batchSize()
-                            / Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+                            / Math.max(1e-9, secondsSince(processStartNanos));
                     progress.update(step, String.format("epoch %d loss %.4f%s lr %.2e %.0f img/s%s", batch.epoch(), lastLoss,
                             format(parts), lr, imagesPerSecond, left));
                     boolean atEnd = step >= totalSteps;
                     if (step % validateEvery == 0 || atEnd) {
-                        bestScore = validateAndSave(net, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore);
+                        bestScore = validateAndSave(net, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
+                                secondsSince(startNanos));
+                        checkpointed = true;
                     }
                 }
             }
             if (config.timeLimitSeconds() > 0 && step % validateEvery != 0) {
-                bestScore = validateAndSave(net, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore);
+                bestScore = validateAndSave(net, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
+                        secondsSince(startNanos));
             }
             if (validator == null) {
-                ModelCheckpoint.save(net, best, metadata(step, Double.NaN, Double.NaN));
+                ModelCheckpoint.save(net, best, metadata(step, Double.NaN, Double.NaN, secondsSince(startNanos)));
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
             Map<String, Object> end = new LinkedHashMap<>();
@@ -232,13 +240,13 @@ public final class PoseTrainer {
      * validation; returns the new best score.
      */
     private static double validateAndSave(PoseNet net, Validator validator, ParameterOptimizer optimizer, Path ckptDir,
-            Path runDir, long step, long perEpoch, double bestScore) {
+            Path runDir, long step, long perEpoch, double bestScore, double elapsedSeconds) {
         double score = validator == null ? Double.NaN : validator.score(net);
         if (!Double.isNaN(score) && (Double.isNaN(bestScore) || score > bestScore)) {
             bestScore = score;
-            ModelCheckpoint.save(net, ckptDir.resolve("best.ckpt"), metadata(step, score, bestScore));
+            ModelCheckpoint.save(net, ckptDir.resolve("best.ckpt"), metadata(step, score, bestScore, elapsedSeconds));
         }
-        save(net, optimizer, ckptDir.resolve("last.ckpt"), ckptDir.resolve("last.optim"), step, score, bestScore);
+        save(net, optimizer, ckptDir, metadata(step, score, bestScore, elapsedSeconds));
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("event", "validation");
         v.put("step", step);
@@ -263,22 +271,69 @@ public final class PoseTrainer {
         return sb.length() == 0 ? "" : " (" + sb.substring(1) + ")";
     }
 
-    private static Map<String, String> metadata(long step, double score, double bestScore) {
+    private static Map<String, String> metadata(long step, double score, double bestScore, double elapsedSeconds) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("step", Long.toString(step));
         m.put("score", Double.toString(score));
         m.put("best_score", Double.toString(bestScore));
+        m.put("elapsed_seconds", Double.toString(elapsedSeconds));
         return m;
     }
 
-    private static void save(PoseNet net, ParameterOptimizer optimizer, Path last, Path lastOptim, long step, double score,
-            double bestScore) {
+    private static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /**
+     * Writes the optimizer state and then the network: the previous state is kept as {@code prev.optim} until the
+     * new {@code last.ckpt} is in place, so every moment has a {@code last.ckpt} with a matching state on disk.
+     */
+    private static void save(PoseNet net, ParameterOptimizer optimizer, Path ckptDir, Map<String, String> metadata) {
+        Path lastOptim = ckptDir.resolve("last.optim");
+        try {
+            Files.createDirectories(ckptDir);
+            if (Files.exists(lastOptim)) {
+                Files.move(lastOptim, ckptDir.resolve("prev.optim"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(lastOptim + ": " + e.getMessage(), e);
+        }
         AtomicFiles.write(lastOptim, out -> {
             DataOutputStream data = new DataOutputStream(out);
             optimizer.save(data);
             data.flush();
         });
-        ModelCheckpoint.save(net, last, metadata(step, score, bestScore));
+        ModelCheckpoint.save(net, ckptDir.resolve("last.ckpt"), metadata);
+    }
+
+    /** Whether {@code ckptDir} holds a checkpoint that {@code fit(..., resume = true)} can continue. */
+    public static boolean canResume(Path ckptDir) {
+        return Files.isRegularFile(ckptDir.resolve("last.ckpt"))
+                && (Files.isRegularFile(ckptDir.resolve("last.optim")) || Files.isRegularFile(ckptDir.resolve("prev.optim")));
+    }
+
+    /** Loads the optimizer state saved at {@code step}: {@code last.optim}, or {@code prev.optim} after a cut save. */
+    private static void loadOptimizerAt(ParameterOptimizer optimizer, Path ckptDir, long step) {
+        List<String> found = new ArrayList<>();
+        for (String name : List.of("last.optim", "prev.optim")) {
+            Path file = ckptDir.resolve(name);
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+                optimizer.load(in, file.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            }
+            if (optimizer.updates() == step) {
+                return;
+            }
+            found.add(name + " at step " + optimizer.updates());
+        }
+        throw new IllegalStateException(ckptDir.resolve("last.ckpt") + ": checkpoint is at step " + step
+                + " but no optimizer state matches it (" + (found.isEmpty() ? "none found" : String.join(", ", found))
+                + "); delete the checkpoints folder to restart");
     }
 
     private static void truncate(Path log) {

@@ -56,10 +56,16 @@ class PoseTrainerTest {
 
     private static TreeMap<String, float[]> train(Path run, TrainConfig config, PoseTrainer.Objective objective,
             boolean resume) {
+        return train(run, config, objective, resume, new long[1]);
+    }
+
+    /** Trains and returns the parameters; {@code steps[0]} receives the run's step count. */
+    private static TreeMap<String, float[]> train(Path run, TrainConfig config, PoseTrainer.Objective objective,
+            boolean resume, long[] steps) {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager()) {
             PoseNet net = PoseNet.create(TINY, manager);
-            PoseTrainer.fit(config, net, manager, images(16), objective, n -> 0.0, run, resume);
+            steps[0] = PoseTrainer.fit(config, net, manager, images(16), objective, n -> 0.0, run, resume).steps();
             TreeMap<String, float[]> params = new TreeMap<>();
             for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
                 params.put(e.getKey(), e.getValue().getArray().toFloatArray());
@@ -117,6 +123,66 @@ class PoseTrainerTest {
     }
 
     @Test
+    void resumeAfterASaveCutBetweenOptimizerAndNetworkMatchesUninterruptedRun() throws Exception {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
+        TreeMap<String, float[]> straight = train(tmp.resolve("a"), config, PoseTrainerTest::objective, false);
+
+        Path b = tmp.resolve("b");
+        int[] calls = {0};
+        PoseTrainer.Objective dying = (out, batch) -> {
+            if (++calls[0] == 6) {
+                throw new IllegalStateException("killed");
+            }
+            return objective(out, batch);
+        };
+        assertThatThrownBy(() -> train(b, config, dying, false)).hasMessageContaining("killed");
+        Path ckpt = b.resolve("checkpoints/last.ckpt");
+        Files.copy(ckpt, tmp.resolve("step4.ckpt"));
+        train(b, config, PoseTrainerTest::objective, true);
+        assertThat(b.resolve("checkpoints/prev.optim")).as("the step-4 optimizer state kept beside step 8").exists();
+        // the state a kill leaves after last.optim (step 8) was written but before last.ckpt (step 8) replaced step 4
+        Files.copy(tmp.resolve("step4.ckpt"), ckpt, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        TreeMap<String, float[]> resumed = train(b, config, PoseTrainerTest::objective, true);
+
+        for (String name : straight.keySet()) {
+            assertThat(resumed.get(name)).as("parameter %s after resume", name).containsExactly(straight.get(name));
+        }
+    }
+
+    @Test
+    void resumedTimeLimitedRunContinuesItsBudgetInsteadOfStartingAgain() {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 0, 1.5).withValidateEverySteps(100_000);
+        long[] first = new long[1];
+        train(tmp.resolve("t"), config, PoseTrainerTest::objective, false, first);
+        assertThat(first[0]).isPositive();
+        long[] again = new long[1];
+        train(tmp.resolve("t"), config, PoseTrainerTest::objective, true, again);
+        assertThat(again[0]).as("the 1.5 s budget was used up before the checkpoint").isEqualTo(first[0]);
+    }
+
+    @Test
+    void nanLossAfterACheckpointKeepsItAndLogsTheStop() throws Exception {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
+        int[] calls = {0};
+        PoseTrainer.Objective nanAtSix = (out, batch) -> {
+            LossParts p = objective(out, batch);
+            if (++calls[0] < 6) {
+                return p;
+            }
+            NDArray l = p.total().mul(Float.NaN);
+            return new LossParts(l, l, l, 0);
+        };
+        Path run = tmp.resolve("n6");
+        assertThatThrownBy(() -> train(run, config, nanAtSix, false)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("loss is NaN at step 5").hasMessageContaining("last good checkpoint is");
+        assertThat(dev.mqat.model.ModelCheckpoint.readHeader(run.resolve("checkpoints/last.ckpt")).metadata().get("step"))
+                .isEqualTo("4");
+        List<String> log = Files.readAllLines(run.resolve("log.jsonl"));
+        assertThat(log.get(log.size() - 1)).contains("\"event\":\"stopped\"").contains("NaN");
+        assertThat(log).filteredOn(l -> l.contains("\"event\":\"step\"")).as("one line per step").hasSize(5);
+    }
+
+    @Test
     void nanLossStopsWithAClearMessage() {
         TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 5, 0);
         PoseTrainer.Objective nan = (out, batch) -> {
@@ -124,6 +190,7 @@ class PoseTrainerTest {
             return new LossParts(l, l, l, 0);
         };
         assertThatThrownBy(() -> train(tmp.resolve("n"), config, nan, false))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("loss is NaN at step 0");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("loss is NaN at step 0")
+                .hasMessageContaining("before the first checkpoint");
     }
 }
