@@ -31,7 +31,7 @@ final class EvalCommand implements Runnable {
     @Option(names = "--json", description = "Print exactly one JSON object (the format of 'mqat eval-poses --json').")
     boolean json;
 
-    @Option(names = "--overlays", defaultValue = "0", paramLabel = "N", description = "Also write N images with predicted (magenta) and ground-truth (green) boxes and keypoints to RUN/overlays-<split>/.")
+    @Option(names = "--overlays", defaultValue = "0", paramLabel = "N", description = "Also write N images that have objects (fewer when the split has fewer) with every predicted (magenta) and ground-truth (green) box and its keypoints to RUN/overlays-<split>/.")
     int overlays;
 
     @Override

@@ -36,9 +36,10 @@ public final class RunEvaluation {
      * @param secondsPerImage mean wall time per image (forward, decode, PnP)
      * @param images the evaluated images at network resolution, with their ground truth
      * @param predictions per image, the detected objects
+     * @param classCornersMm per class index, the 8 box corners in the object frame (mm), to draw predictions with
      */
     public record Outcome(EvaluationResult result, Path predictionsCsv, Path metricsJson, double secondsPerImage,
-            List<InputImage> images, List<List<PosePredictor.Prediction>> predictions) {}
+            List<InputImage> images, List<List<PosePredictor.Prediction>> predictions, double[][][] classCornersMm) {}
 
     /** The checkpoint {@code mqat eval} uses: {@code checkpoints/best.ckpt}. */
     public static Path bestCheckpoint(Path runDir) {
@@ -71,7 +72,8 @@ public final class RunEvaluation {
         PoseEvaluation evaluation = PoseEvaluator.evaluate(set.targets(), estimates);
         Path json = runDir.resolve("metrics-" + split + ".json");
         AtomicFiles.writeString(json, evaluation.result().toJson() + "\n");
-        return new Outcome(evaluation.result(), csv, json, perImage, set.images, predictions);
+        return new Outcome(evaluation.result(), csv, json, perImage, set.images, predictions,
+                RunObject.corners(cfg.objects()));
     }
 
     /** BOP object id of each class index of a run. */

@@ -1,8 +1,11 @@
 package dev.mqat.report;
 
 import dev.mqat.AtomicFiles;
+import dev.mqat.data.InputImage;
+import dev.mqat.eval.PosePredictor;
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.geometry.Pose;
+import dev.mqat.mqat.RunEvaluation;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -14,10 +17,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * Draws the ground-truth box (green) and the predicted box (magenta) with their 8 keypoints over an image,
+ * Draws the ground-truth boxes (green) and the predicted boxes (magenta) with their 8 keypoints over an image,
  * enlarged to at least 512 px so that small objects can be checked by eye.
  */
 public final class PredictionOverlay {
@@ -31,16 +36,23 @@ public final class PredictionOverlay {
     private PredictionOverlay() {}
 
     /**
+     * One box to draw.
+     *
+     * @param cornersMm the 8 box corners, object frame, mm (order of {@code Mesh.bboxCorners()})
+     * @param objectToCamera pose of the object
+     */
+    public record Box(double[][] cornersMm, Pose objectToCamera) {}
+
+    /**
      * Writes the overlay PNG.
      *
      * @param rgb interleaved RGB bytes of a {@code sizePx} square image
      * @param camera intrinsics of that image
-     * @param cornersMm the 8 box corners, object frame, mm (order of {@code Mesh.bboxCorners()})
-     * @param truth ground-truth pose, or null
-     * @param prediction predicted pose, or null when nothing was detected
+     * @param truths ground-truth boxes, drawn green
+     * @param predictions predicted boxes, drawn magenta over the truths; none prints "no detection"
      */
-    public static void write(Path file, byte[] rgb, int sizePx, CameraIntrinsics camera, double[][] cornersMm, Pose truth,
-            Pose prediction) {
+    public static void write(Path file, byte[] rgb, int sizePx, CameraIntrinsics camera, List<Box> truths,
+            List<Box> predictions) {
         int scale = Math.max(1, (MIN_SIDE + sizePx - 1) / sizePx);
         BufferedImage src = new BufferedImage(sizePx, sizePx, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < sizePx; y++) {
@@ -55,12 +67,13 @@ public final class PredictionOverlay {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
             g.drawImage(src, 0, 0, out.getWidth(), out.getHeight(), null);
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            if (truth != null) {
-                drawBox(g, camera, cornersMm, truth, scale, TRUTH);
+            for (Box b : truths) {
+                drawBox(g, camera, b.cornersMm(), b.objectToCamera(), scale, TRUTH);
             }
-            if (prediction != null) {
-                drawBox(g, camera, cornersMm, prediction, scale, PREDICTION);
-            } else {
+            for (Box b : predictions) {
+                drawBox(g, camera, b.cornersMm(), b.objectToCamera(), scale, PREDICTION);
+            }
+            if (predictions.isEmpty()) {
                 g.setColor(PREDICTION);
                 g.drawString("no detection", 6, 16);
             }
@@ -77,30 +90,35 @@ public final class PredictionOverlay {
     }
 
     /**
-     * Writes overlays for {@code count} images spread evenly over an evaluation, as
-     * {@code <dir>/overlay_<index>.png}, showing each image's first object and the prediction of its class.
+     * Writes overlays for {@code min(count, images with an object)} images spread evenly over the evaluated
+     * images that have at least one ground-truth object, as {@code <dir>/overlay_<index>.png} (index in the
+     * evaluation), each with every ground-truth instance and every prediction of the image.
      *
      * @return the files written
      */
-    public static java.util.List<Path> writeAll(dev.mqat.mqat.RunEvaluation.Outcome outcome, Path dir, int count) {
-        java.util.List<Path> files = new java.util.ArrayList<>();
-        int n = outcome.images().size();
-        for (int j = 0; j < Math.min(count, n); j++) {
-            int i = (int) ((long) j * n / Math.min(count, n));
-            dev.mqat.data.InputImage image = outcome.images().get(i);
-            if (image.objects().isEmpty()) {
-                continue;
+    public static List<Path> writeAll(RunEvaluation.Outcome outcome, Path dir, int count) {
+        // images without objects show nothing to check, so they are never picked
+        List<Integer> withObjects = new ArrayList<>();
+        for (int i = 0; i < outcome.images().size(); i++) {
+            if (!outcome.images().get(i).objects().isEmpty()) {
+                withObjects.add(i);
             }
-            dev.mqat.data.InputImage.InputObject truth = image.objects().get(0);
-            Pose predicted = null;
-            for (dev.mqat.eval.PosePredictor.Prediction p : outcome.predictions().get(i)) {
-                if (p.classIndex() == truth.classIndex()) {
-                    predicted = p.objectToCamera();
-                    break;
-                }
+        }
+        int n = Math.min(count, withObjects.size());
+        List<Path> files = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            int i = withObjects.get((int) ((long) j * withObjects.size() / n));
+            InputImage image = outcome.images().get(i);
+            List<Box> truths = new ArrayList<>();
+            for (InputImage.InputObject o : image.objects()) {
+                truths.add(new Box(o.cornersMm(), o.objectToCamera()));
+            }
+            List<Box> predictions = new ArrayList<>();
+            for (PosePredictor.Prediction p : outcome.predictions().get(i)) {
+                predictions.add(new Box(outcome.classCornersMm()[p.classIndex()], p.objectToCamera()));
             }
             Path file = dir.resolve(String.format("overlay_%05d.png", i));
-            write(file, image.rgb(), image.sizePx(), image.camera(), truth.cornersMm(), truth.objectToCamera(), predicted);
+            write(file, image.rgb(), image.sizePx(), image.camera(), truths, predictions);
             files.add(file);
         }
         return files;

@@ -9,8 +9,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ class PoseNetTest {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager(); NDScope scope = new NDScope()) {
             PoseNet net = PoseNet.create(config, manager);
+            checkSummaryCountsAllocatedParameters(config, net);
             ParameterStore ps = new ParameterStore(manager, false);
             Shape in = new Shape(batch, 3, inputPx, inputPx);
             NDArray x = manager.randomNormal(in);
@@ -58,6 +61,42 @@ class PoseNetTest {
             float meanProb = out.get(0).getNDArrayInternal().getArray().mean().getFloat();
             assertThat(meanProb).as("mean initial logit").isBetween(-6f, -3f);
         }
+    }
+
+    /**
+     * The summary counts from declared shapes through {@link PoseNet#namedParameters()}; this counts the arrays
+     * that initialisation really allocated, found through DJL's own block tree, so a summary that forgot biases,
+     * norm affines or the level scales (or counted running statistics) fails here.
+     */
+    private static void checkSummaryCountsAllocatedParameters(ModelConfig config, PoseNet net) {
+        ModelSummary summary = ModelSummary.of(config);
+        Map<Parameter.Type, Long> byType = new EnumMap<>(Parameter.Type.class);
+        long total = 0;
+        for (NetModule m : NetModule.values()) {
+            Block block = switch (m) {
+                case BACKBONE -> net.backbone();
+                case FPN -> net.fpn();
+                case HEAD -> net.head();
+            };
+            long allocated = 0;
+            for (Parameter p : block.getParameters().values()) {
+                assertThat(p.isInitialized()).as("%s allocated", p.getName()).isTrue();
+                if (!p.requiresGradient()) {
+                    // the only frozen arrays are batch-norm statistics, which deployment folds into the convs
+                    assertThat(p.getName()).as("untrained parameter of %s", m).isIn("running_mean", "running_var");
+                    continue;
+                }
+                allocated += p.getArray().size();
+                byType.merge(p.getType(), p.getArray().size(), Long::sum);
+            }
+            assertThat(summary.modules().get(m.key()).params()).as("%s params of %s", m, config.arch())
+                    .isEqualTo(allocated);
+            total += allocated;
+        }
+        assertThat(summary.totalParams()).as("total params of %s", config.arch()).isEqualTo(total);
+        // every kind of trainable value is present, so leaving any one out of the summary changes a count above
+        assertThat(byType).containsOnlyKeys(Parameter.Type.WEIGHT, Parameter.Type.BIAS, Parameter.Type.GAMMA,
+                Parameter.Type.BETA, Parameter.Type.OTHER).allSatisfy((type, n) -> assertThat(n).isPositive());
     }
 
     @Test
