@@ -67,6 +67,28 @@ class TrainEvalCommandTest {
     }
 
     @Test
+    void realLossFallsOnTheTinyDatasetThroughTheCli() throws Exception {
+        Path falling = tmp.resolve("falling");
+        Object[] t = MainTest.run("train", "--data", data.toString(), "--out", falling.toString(), "--steps", "40",
+                "--batch", "8", "--width", "0.25", "--input-size", "64", "--warmup", "5", "--no-augment");
+        assertThat(t[0]).as("train stderr: %s", t[1]).isEqualTo(0);
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> steps = Files.readAllLines(falling.resolve("log.jsonl")).stream().map(l -> {
+            try {
+                return json.readTree(l);
+            } catch (IOException e) {
+                throw new IllegalStateException(l, e);
+            }
+        }).filter(n -> n.path("event").asText().equals("step")).toList();
+        assertThat(steps).as("one log line per step").hasSize(40);
+        double first = steps.subList(0, 5).stream().mapToDouble(n -> n.path("loss").asDouble()).average().orElseThrow();
+        double last = steps.subList(35, 40).stream().mapToDouble(n -> n.path("loss").asDouble()).average().orElseThrow();
+        assertThat(steps.get(0).path("pos").asDouble()).as("positive cells in the first batch").isPositive();
+        assertThat(last).as("focal + object-space loss, mean of the last 5 steps vs the first 5 (%f)", first)
+                .isLessThan(0.7 * first);
+    }
+
+    @Test
     void evalPosesOnTheWrittenPredictionsGivesTheSameNumbers() throws Exception {
         Object[] e = MainTest.run("eval", "--model", run.toString(), "--split", "test", "--json");
         assertThat(e[0]).as("eval stderr: %s", e[1]).isEqualTo(0);
