@@ -62,10 +62,15 @@ class PoseTrainerTest {
     /** Trains and returns the parameters; {@code steps[0]} receives the run's step count. */
     private static TreeMap<String, float[]> train(Path run, TrainConfig config, PoseTrainer.Objective objective,
             boolean resume, long[] steps) {
+        return train(run, config, objective, resume, steps, images(16));
+    }
+
+    private static TreeMap<String, float[]> train(Path run, TrainConfig config, PoseTrainer.Objective objective,
+            boolean resume, long[] steps, List<InputImage> data) {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager()) {
             PoseNet net = PoseNet.create(TINY, manager);
-            steps[0] = PoseTrainer.fit(config, net, manager, images(16), objective, n -> 0.0, run, resume).steps();
+            steps[0] = PoseTrainer.fit(config, net, manager, data, objective, n -> 0.0, run, resume).steps();
             TreeMap<String, float[]> params = new TreeMap<>();
             for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
                 params.put(e.getKey(), e.getValue().getArray().toFloatArray());
@@ -117,6 +122,55 @@ class PoseTrainerTest {
         TreeMap<String, float[]> resumed = train(b, config, PoseTrainerTest::objective, true);
 
         assertThat(resumed.keySet()).isEqualTo(straight.keySet());
+        for (String name : straight.keySet()) {
+            assertThat(resumed.get(name)).as("parameter %s after resume", name).containsExactly(straight.get(name));
+        }
+    }
+
+    /** Images with one box each: a bright square where its mask (the projected corners' bounding box) is. */
+    private static List<InputImage> imagesWithObjects(int n) {
+        CameraIntrinsics cam = TrainFixtures.camera(64);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        List<InputImage> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            dev.mqat.geometry.Pose pose = TrainFixtures.randomPose(r, r.nextDouble(-80, 80), r.nextDouble(-80, 80),
+                    r.nextDouble(250, 450)); // 20-40 px: more mask cells than the quota, so sampling matters
+            ObjectInstance obj = TrainFixtures.object(pose, cam);
+            byte[] rgb = new byte[64 * 64 * 3];
+            byte[] mask = new byte[64 * 64];
+            for (int p = 0; p < mask.length; p++) {
+                if (obj.visibleAt(p)) {
+                    mask[p] = 1;
+                    rgb[3 * p] = (byte) (100 + r.nextInt(100));
+                    rgb[3 * p + 1] = (byte) 180;
+                }
+            }
+            list.add(new InputImage(rgb, 64, cam, List.of(new InputImage.InputObject(0, pose, mask,
+                    TrainFixtures.BOX, 141.4))));
+        }
+        return list;
+    }
+
+    @Test
+    void resumeWithThePoseObjectiveMatchesUninterruptedRun() {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
+        List<InputImage> data = imagesWithObjects(16);
+        java.util.function.Supplier<PoseObjective> objective =
+                () -> new PoseObjective(dev.mqat.model.AnchorGrid.of(TINY, 64, 64), LossConfig.defaults(), 1);
+        TreeMap<String, float[]> straight = train(tmp.resolve("pa"), config, objective.get(), false, new long[1], data);
+
+        int[] calls = {0};
+        PoseObjective real = objective.get();
+        PoseTrainer.Objective dying = (out, batch) -> {
+            if (++calls[0] == 6) {
+                throw new IllegalStateException("killed");
+            }
+            return real.compute(out, batch);
+        };
+        Path b = tmp.resolve("pb");
+        assertThatThrownBy(() -> train(b, config, dying, false, new long[1], data)).hasMessageContaining("killed");
+        TreeMap<String, float[]> resumed = train(b, config, objective.get(), true, new long[1], data);
+
         for (String name : straight.keySet()) {
             assertThat(resumed.get(name)).as("parameter %s after resume", name).containsExactly(straight.get(name));
         }
