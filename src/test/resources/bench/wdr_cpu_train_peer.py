@@ -34,7 +34,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from wdr_cpu_step import Backbone, Fpn, Head  # noqa: E402  (the benchmark's twin of the Java network)
+from wdr_cpu_step import PoseNet as TwinPoseNet  # noqa: E402  (the benchmark's twin of the Java network)
 
 DATA = "data/swisscube-synth"  # --data
 CACHE = None  # --cache
@@ -45,22 +45,15 @@ SIZE = 128
 
 # ----------------------------------------------------------------------------------------------------- network
 
-class PoseNet(nn.Module):
+class PoseNet(TwinPoseNet):
+    """The benchmark's twin with mqat's backbone initialisation (the twin keeps PyTorch's default there)."""
+
     def __init__(self):
         super().__init__()
-        self.backbone = Backbone()
-        self.fpn = Fpn(self.backbone.feature_channels)
-        self.head = Head()
-        # backbone like the Java ConvBnLeaky: kaiming normal, fan_in, gain sqrt(2 / (1 + 0.1^2))
+        # like the Java ConvBnLeaky: kaiming normal, fan_in, gain sqrt(2 / (1 + 0.1^2))
         for m in self.backbone.modules():
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, a=0.1, mode="fan_in", nonlinearity="leaky_relu")
-
-    def forward(self, x):
-        cls, pose = self.head(self.fpn(self.backbone(x)))
-        n = x.shape[0]
-        flat = lambda m: m.permute(0, 2, 3, 1).reshape(n, -1, m.shape[1])
-        return torch.cat([flat(c) for c in cls], 1), torch.cat([flat(p) for p in pose], 1)
 
 
 # ------------------------------------------------------------------------------------------------- anchor grid
