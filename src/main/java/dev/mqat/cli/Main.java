@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             EvalPosesCommand.class,
             TrainCommand.class,
+            CalibrateBnCommand.class,
             EvalCommand.class,
             PredictCommand.class,
             QuantizeCommand.class,

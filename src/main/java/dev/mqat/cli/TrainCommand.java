@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 /** Trains a pose network into a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a pose network on a BOP dataset into a run folder.",
-            "Writes RUN/config.json, RUN/log.jsonl (one JSON object per 10 steps, per validation and at the end) and "
+            "Writes RUN/config.json, RUN/log.jsonl (one JSON object per step, per validation and at the end) and "
                     + "RUN/checkpoints/{last,best}.ckpt; the best checkpoint is chosen by ADI-0.1d on the val split.",
             "--resume continues a killed run from its last checkpoint with the same result as an uninterrupted run "
                     + "(step and epoch budgets; a --time-limit run stops at the limit, so its step count depends on the machine)."})
@@ -87,6 +87,15 @@ final class TrainCommand implements Runnable {
     @Option(names = "--validate-every", defaultValue = "0", paramLabel = "STEPS", description = "Validate and checkpoint every N steps (0 = once per epoch). Default: ${DEFAULT-VALUE}.")
     long validateEvery;
 
+    @Option(names = "--bn-calibration", defaultValue = "" + TrainConfig.DEFAULT_BN_CALIBRATION_BATCHES, paramLabel = "BATCHES",
+            description = "Before each validation and checkpoint, recompute batch-norm statistics over this many unaugmented "
+                    + "training batches (0 = keep the running averages). Default: ${DEFAULT-VALUE}.")
+    int bnCalibration;
+
+    @Option(names = "--init", paramLabel = "CKPT|RUN", description = "Start from the weights of this checkpoint (or run folder: "
+            + "its best.ckpt) instead of random ones, with a new optimizer and schedule; the architecture must match.")
+    Path init;
+
     @Option(names = "--seed", defaultValue = "1", description = "Root seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -146,7 +155,8 @@ final class TrainCommand implements Runnable {
                 default -> throw new UsageException("--optimizer '" + optimizer + "' is not one of adam, sgd");
             };
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
-                    noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery);
+                    noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
+                    bnCalibration, init == null ? null : TrainingJob.initCheckpoint(init).toString());
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

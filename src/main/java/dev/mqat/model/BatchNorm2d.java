@@ -17,7 +17,7 @@ import ai.djl.util.PairList;
  *
  * <p>Parameters: {@code gamma}, {@code beta} (learned), {@code running_mean}, {@code running_var} (statistics,
  * no gradient, updated in training forwards). Epsilon 1e-5; the running statistics move 10% towards each
- * batch's statistics (PyTorch's default momentum 0.1).
+ * batch's statistics (PyTorch's default momentum 0.1), except while {@link BatchNormCalibration} averages them.
  */
 final class BatchNorm2d extends AbstractBlock implements NamedBlock {
 
@@ -27,6 +27,7 @@ final class BatchNorm2d extends AbstractBlock implements NamedBlock {
 
     private final String name;
     private final int channels;
+    private float momentum = MOMENTUM;
     private final Parameter gamma;
     private final Parameter beta;
     private final Parameter runningMean;
@@ -55,13 +56,30 @@ final class BatchNorm2d extends AbstractBlock implements NamedBlock {
         return channels;
     }
 
+    /** Weight of the next training batch in the running statistics (0..1); {@link #resetMomentum()} restores 0.1. */
+    void setMomentum(float m) {
+        momentum = m;
+    }
+
+    void resetMomentum() {
+        momentum = MOMENTUM;
+    }
+
+    Parameter runningMean() {
+        return runningMean;
+    }
+
+    Parameter runningVar() {
+        return runningVar;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Device d = x.getDevice();
         // DJL hands the momentum to libtorch as (1 - momentum); see BatchNorm2dTest for the check
         return BatchNorm.batchNorm(x, ps.getValue(runningMean, d, training), ps.getValue(runningVar, d, training),
-                ps.getValue(gamma, d, training), ps.getValue(beta, d, training), 1, 1f - MOMENTUM, EPSILON, training);
+                ps.getValue(gamma, d, training), ps.getValue(beta, d, training), 1, 1f - momentum, EPSILON, training);
     }
 
     @Override

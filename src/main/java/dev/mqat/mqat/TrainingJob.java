@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.mqat.data.BopDataset;
+import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
 import dev.mqat.train.PoseObjective;
 import dev.mqat.train.PoseTrainer;
@@ -45,6 +46,9 @@ public final class TrainingJob {
         Engine.getEngine("PyTorch").setRandomSeed((int) cfg.train().seed());
         try (NDManager manager = NDManager.newBaseManager(device)) {
             PoseNet net = PoseNet.create(cfg.model(), manager);
+            if (!resume && cfg.train().initFrom() != null) {
+                ModelCheckpoint.load(net, Path.of(cfg.train().initFrom()));
+            }
             PoseObjective objective = new PoseObjective(net.anchorGrid(size, size), cfg.loss(), cfg.train().seed());
             PoseTrainer.Validator validator = null;
             if (val != null) {
@@ -54,6 +58,21 @@ public final class TrainingJob {
             }
             return PoseTrainer.fit(cfg.train(), net, manager, train.images, objective, validator, runDir, resume);
         }
+    }
+
+    /**
+     * The checkpoint a {@code --init} argument names: a {@code .ckpt} file, or a run folder (its
+     * {@code checkpoints/best.ckpt}).
+     *
+     * @throws IllegalArgumentException naming the path when neither exists
+     */
+    public static Path initCheckpoint(Path fileOrRun) {
+        Path file = Files.isDirectory(fileOrRun) ? fileOrRun.resolve("checkpoints").resolve("best.ckpt") : fileOrRun;
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--init: no checkpoint at " + file
+                    + " (give a .ckpt file or a run folder with checkpoints/best.ckpt)");
+        }
+        return file;
     }
 
     /** Fails unless {@code runDir} is missing or empty (a new run never mixes with an old one). */

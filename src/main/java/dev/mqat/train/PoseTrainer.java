@@ -17,6 +17,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mqat.AtomicFiles;
+import dev.mqat.model.BatchNormCalibration;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
 import java.io.BufferedOutputStream;
@@ -46,6 +47,10 @@ import java.util.Map;
  * new pair is written the old optimizer state becomes {@code prev.optim}, so a kill between the two writes leaves
  * {@code last.ckpt} with a matching optimizer state. A time-limited run stores its elapsed training time in the
  * checkpoint, so a resumed run continues the same budget and learning-rate schedule.
+ *
+ * <p>Before each validation and checkpoint the batch-norm running statistics are recomputed over a fixed set of
+ * unaugmented training images ({@link TrainConfig#bnCalibrationBatches()}, {@link BatchNormCalibration}), so that
+ * validation scores the weights rather than the last few batches' statistics.
  *
  * <p>Pitfalls: without the per-step scope DJL keeps every intermediate alive (tens of MB per step); a NaN or
  * infinite loss stops the run and leaves the last good checkpoint in place.
@@ -130,6 +135,8 @@ public final class PoseTrainer {
                 : config.epochs() > 0 ? config.epochs() * perEpoch : Long.MAX_VALUE;
         long validateEvery = config.validateEverySteps() > 0 ? config.validateEverySteps() : perEpoch;
         ParameterStore store = new ParameterStore(manager, false);
+        List<InputImage> calibration = calibrationImages(images, config);
+        Runnable calibrate = () -> BatchNormCalibration.recalibrate(net, manager, calibration, config.batchSize());
         long processStartNanos = System.nanoTime();
         long startNanos = processStartNanos; // moved back by the training time before a resume
         boolean checkpointed = false;
@@ -209,17 +216,18 @@ public final class PoseTrainer {
                             format(parts), lr, imagesPerSecond, left));
                     boolean atEnd = step >= totalSteps;
                     if (step % validateEvery == 0 || atEnd) {
-                        bestScore = validateAndSave(net, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
+                        bestScore = validateAndSave(net, calibrate, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
                                 secondsSince(startNanos));
                         checkpointed = true;
                     }
                 }
             }
             if (config.timeLimitSeconds() > 0 && step % validateEvery != 0) {
-                bestScore = validateAndSave(net, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
+                bestScore = validateAndSave(net, calibrate, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
                         secondsSince(startNanos));
             }
             if (validator == null) {
+                // validateAndSave ran at the last step: the statistics are already calibrated
                 ModelCheckpoint.save(net, best, metadata(step, Double.NaN, Double.NaN, secondsSince(startNanos)));
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -239,8 +247,10 @@ public final class PoseTrainer {
      * Scores the network, saves {@code best.ckpt} when the score improves and always {@code last.*}, logs the
      * validation; returns the new best score.
      */
-    private static double validateAndSave(PoseNet net, Validator validator, ParameterOptimizer optimizer, Path ckptDir,
-            Path runDir, long step, long perEpoch, double bestScore, double elapsedSeconds) {
+    private static double validateAndSave(PoseNet net, Runnable calibrate, Validator validator,
+            ParameterOptimizer optimizer, Path ckptDir, Path runDir, long step, long perEpoch, double bestScore,
+            double elapsedSeconds) {
+        calibrate.run();
         double score = validator == null ? Double.NaN : validator.score(net);
         if (!Double.isNaN(score) && (Double.isNaN(bestScore) || score > bestScore)) {
             bestScore = score;
@@ -260,6 +270,20 @@ public final class PoseTrainer {
             System.err.printf("validation at step %d: score %.2f (best %.2f)%n", step, score, bestScore);
         }
         return bestScore;
+    }
+
+    /**
+     * The images batch-norm calibration averages over: the first {@code bnCalibrationBatches} full batches of a
+     * seeded shuffle of the training images, the same at every validation and across a resume.
+     */
+    public static List<InputImage> calibrationImages(List<InputImage> images, TrainConfig config) {
+        int count = (int) Math.min(images.size(), (long) config.bnCalibrationBatches() * config.batchSize());
+        int[] order = BatchLoader.epochOrder(config.seed() ^ 0x5DEECE66DL, 0, images.size());
+        List<InputImage> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(images.get(order[i]));
+        }
+        return out;
     }
 
     private static String format(Map<String, Double> parts) {

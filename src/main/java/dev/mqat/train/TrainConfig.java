@@ -21,10 +21,17 @@ import dev.mqat.data.AugmentationConfig;
  * @param augmentation geometric augmentation (default {@link AugmentationConfig#defaults()})
  * @param loaderThreads background threads building batches (default 1)
  * @param validateEverySteps run validation every this many steps, or 0 for once per epoch (default 0)
+ * @param bnCalibrationBatches before each validation and checkpoint, recompute the batch-norm running statistics
+ *     as the average over this many unaugmented training batches ("precise BN"); 0 keeps the running averages of
+ *     training (default 50; runs written before this setting existed read as 0)
+ * @param initFrom checkpoint whose weights a new run starts from instead of random ones (fine-tuning), or null
  */
 public record TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
         long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
-        long validateEverySteps) {
+        long validateEverySteps, int bnCalibrationBatches, String initFrom) {
+
+    /** Batch-norm calibration batches of {@link #defaults()}: 1600 images, a few seconds on the CPU preset. */
+    public static final int DEFAULT_BN_CALIBRATION_BATCHES = 50;
 
     public TrainConfig {
         if (batchSize < 1) {
@@ -53,46 +60,68 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
         if (validateEverySteps < 0) {
             throw new IllegalArgumentException("train.validateEverySteps: must be >= 0, found " + validateEverySteps);
         }
+        if (bnCalibrationBatches < 0) {
+            throw new IllegalArgumentException("train.bnCalibrationBatches: must be >= 0, found " + bnCalibrationBatches);
+        }
     }
 
-    /** 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1. */
+    /** Settings without batch-norm calibration nor a starting checkpoint. */
+    public TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
+            long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
+            long validateEverySteps) {
+        this(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
+                loaderThreads, validateEverySteps, 0, null);
+    }
+
+    /** 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1, batch-norm calibration on. */
     public static TrainConfig defaults() {
-        return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0);
+        return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0,
+                DEFAULT_BN_CALIBRATION_BATCHES, null);
     }
 
     public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps, newTimeLimitSeconds,
-                seed, augmentation, loaderThreads, validateEverySteps);
+                seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
     }
 
     public TrainConfig withOptimizer(OptimizerKind kind, double lr) {
         return new TrainConfig(batchSize, kind, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
     }
 
     public TrainConfig withWarmupSteps(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
-                augmentation, loaderThreads, validateEverySteps);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
     }
 
     public TrainConfig withAugmentation(AugmentationConfig a) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, a,
-                loaderThreads, validateEverySteps);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
     }
 
     public TrainConfig withValidateEverySteps(long n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, n);
+                augmentation, loaderThreads, n, bnCalibrationBatches, initFrom);
+    }
+
+    public TrainConfig withBnCalibrationBatches(int n) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, n, initFrom);
+    }
+
+    public TrainConfig withInitFrom(String checkpoint) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, checkpoint);
     }
 
     /** Learning rate at {@code step} given the fraction of the budget used ({@code 0..1}). */

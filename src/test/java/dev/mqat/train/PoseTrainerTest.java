@@ -127,6 +127,25 @@ class PoseTrainerTest {
         }
     }
 
+    @Test
+    void batchNormCalibrationChangesOnlyTheRunningStatistics() {
+        TrainConfig calibrated = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4)
+                .withBnCalibrationBatches(2);
+        TreeMap<String, float[]> with = train(tmp.resolve("a"), calibrated, PoseTrainerTest::objective, false);
+        TreeMap<String, float[]> without = train(tmp.resolve("b"), calibrated.withBnCalibrationBatches(0),
+                PoseTrainerTest::objective, false);
+        int statistics = 0;
+        for (String name : with.keySet()) {
+            if (name.endsWith(".running_mean") || name.endsWith(".running_var")) {
+                statistics++;
+                assertThat(with.get(name)).as("statistic %s is recomputed", name).isNotEqualTo(without.get(name));
+            } else {
+                assertThat(with.get(name)).as("learned %s is untouched", name).containsExactly(without.get(name));
+            }
+        }
+        assertThat(statistics).isGreaterThan(10);
+    }
+
     /** Images with one box each: a bright square where its mask (the projected corners' bounding box) is. */
     private static List<InputImage> imagesWithObjects(int n) {
         CameraIntrinsics cam = TrainFixtures.camera(64);
