@@ -1,6 +1,10 @@
 package dev.mqat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import dev.mqat.model.ModelCheckpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -146,8 +150,52 @@ class TrainEvalCommandTest {
     }
 
     @Test
+    void initStartsFromTheCheckpointsWeights() throws Exception {
+        Path tuned = tmp.resolve("tuned");
+        Object[] t = MainTest.run("train", "--data", data.toString(), "--out", tuned.toString(), "--steps", "1",
+                "--batch", "4", "--width", "0.25", "--input-size", "64", "--lr", "1e-9", "--warmup", "0",
+                "--init", run.toString());
+        assertThat(t[0]).as("train stderr: %s", t[1]).isEqualTo(0);
+        assertThat(new ObjectMapper().readTree(tuned.resolve("config.json").toFile()).path("train").path("initFrom").asText())
+                .isEqualTo(run.resolve("checkpoints/best.ckpt").toString());
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] from = ModelCheckpoint.load(run.resolve("checkpoints/best.ckpt"), m).layer("head.cls_logits").weight()
+                    .getArray().toFloatArray();
+            float[] to = ModelCheckpoint.load(tuned.resolve("checkpoints/best.ckpt"), m).layer("head.cls_logits").weight()
+                    .getArray().toFloatArray();
+            for (int i = 0; i < from.length; i++) {
+                assertThat(to[i]).as("head.cls_logits weight %d after one step at lr 1e-9", i).isCloseTo(from[i], within(1e-6f));
+            }
+        }
+        Object[] missing = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r3").toString(), "--init",
+                tmp.resolve("nope").toString());
+        assertThat(missing[0]).isEqualTo(2);
+        assertThat(((String) missing[1]).strip()).doesNotContain("\n").contains("nope");
+    }
+
+    @Test
+    void calibrateBnWritesACheckpointWithRecomputedStatistics() throws Exception {
+        Path out = tmp.resolve("calibrated.ckpt");
+        Object[] c = MainTest.run("calibrate-bn", "--model", run.toString(), "--checkpoint", "last", "--batches", "2",
+                "--out", out.toString());
+        assertThat(c[0]).as("calibrate-bn stderr: %s", c[1]).isEqualTo(0);
+        assertThat((String) c[2]).contains("over 2 batches").contains("val ADI-0.1d");
+        assertThat(ModelCheckpoint.readHeader(out).metadata()).containsEntry("bn_calibration_batches", "2");
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] before = ModelCheckpoint.load(run.resolve("checkpoints/last.ckpt"), m).namedParameters()
+                    .get("backbone.stem.bn.running_mean").getArray().toFloatArray();
+            float[] after = ModelCheckpoint.load(out, m).namedParameters().get("backbone.stem.bn.running_mean").getArray()
+                    .toFloatArray();
+            assertThat(after).isNotEqualTo(before);
+        }
+        Object[] bad = MainTest.run("calibrate-bn", "--model", run.toString(), "--checkpoint", "first");
+        assertThat(bad[0]).isEqualTo(2);
+        assertThat(((String) bad[1]).strip()).contains("first");
+    }
+
+    @Test
     void helpExitsZero() {
-        for (String cmd : new String[] {"train", "eval", "predict"}) {
+        for (String cmd : new String[] {"train", "eval", "predict", "calibrate-bn"}) {
             assertThat(MainTest.run(cmd, "--help")[0]).as(cmd).isEqualTo(0);
         }
     }
