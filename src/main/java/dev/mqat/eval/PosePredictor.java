@@ -16,6 +16,7 @@ import dev.mqat.model.AnchorGrid;
 import dev.mqat.model.CornerCorrespondences;
 import dev.mqat.model.CornerDecoder;
 import dev.mqat.model.DecoderConfig;
+import dev.mqat.model.HostArrays;
 import dev.mqat.model.PoseNet;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class PosePredictor {
             List<List<CornerCorrespondences>> decoded;
             try (NDScope scope = new NDScope()) {
                 int s = batch.get(0).sizePx();
-                NDArray input = manager.create(BatchLoader.normalize(batch), new Shape(batch.size(), 3, s, s));
+                NDArray input = HostArrays.copyOf(manager, BatchLoader.normalize(batch), new Shape(batch.size(), 3, s, s));
                 NDList outputs = net.forward(store, new NDList(input), false);
                 decoded = decoder.decode(outputs, classCornersMm);
             }

@@ -55,7 +55,7 @@ public final class BatchNormCalibration {
         List<NDArrayFactory> inputs = new ArrayList<>();
         for (List<InputImage> b : batches) {
             int s = b.get(0).sizePx();
-            inputs.add(m -> m.create(BatchLoader.normalize(b), new Shape(b.size(), 3, s, s)));
+            inputs.add(m -> HostArrays.copyOf(m, BatchLoader.normalize(b), new Shape(b.size(), 3, s, s)));
         }
         return recalibrate(net, manager, inputs);
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.model.AnchorGrid;
+import dev.mqat.model.HostArrays;
 import java.util.List;
 
 /**
@@ -86,8 +87,8 @@ public final class PoseLoss {
         }
         NDManager m = logits.getManager();
         float norm = Math.max(1, positives);
-        NDArray tArr = m.create(clsTarget, new Shape(n, a, c));
-        NDArray focal = focal(logits, tArr).mul(m.create(valid, new Shape(n, a, 1))).sum().div(norm);
+        NDArray tArr = HostArrays.copyOf(m, clsTarget, new Shape(n, a, c));
+        NDArray focal = focal(logits, tArr).mul(HostArrays.copyOf(m, valid, new Shape(n, a, 1))).sum().div(norm);
         NDArray regression = positives == 0 ? m.zeros(new Shape()) : regression(pose, targets, a, c, positives).div(norm);
         NDArray total = focal.mul((float) config.classificationWeight()).add(regression.mul((float) config.regressionWeight()));
         return new LossParts(total, focal, regression, positives);

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mqat.AtomicFiles;
 import dev.mqat.model.BatchNormCalibration;
+import dev.mqat.model.HostArrays;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
 import java.io.BufferedOutputStream;
@@ -176,7 +177,7 @@ public final class PoseTrainer {
                     Batch batch = loader.next();
                     Map<String, Double> parts = new LinkedHashMap<>();
                     try (NDScope scope = new NDScope(); GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                        NDArray input = manager.create(batch.pixels(), new Shape(batch.size(), 3, batch.sizePx(),
+                        NDArray input = HostArrays.copyOf(manager, batch.pixels(), new Shape(batch.size(), 3, batch.sizePx(),
                                 batch.sizePx()));
                         NDList outputs = net.forward(store, new NDList(input), true);
                         LossParts loss = objective.compute(outputs, batch);

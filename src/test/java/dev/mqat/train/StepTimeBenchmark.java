@@ -14,6 +14,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.model.AnchorGrid;
+import dev.mqat.model.HostArrays;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.model.PoseNet;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class StepTimeBenchmark {
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build());
             try (Trainer trainer = model.newTrainer(tc)) {
                 trainer.initialize(new Shape(batch, 3, px, px));
-                NDArray x = model.getNDManager().create(pixels, new Shape(batch, 3, px, px));
+                NDArray x = HostArrays.copyOf(model.getNDManager(), pixels, new Shape(batch, 3, px, px));
                 double[] fwd = new double[steps], bwd = new double[steps], upd = new double[steps], tot = new double[steps];
                 String trace = System.getProperty("bench.trace");
                 for (int s = 0; s < warmup + steps; s++) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.model.AnchorGrid;
+import dev.mqat.model.HostArrays;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.model.PoseNet;
 import java.io.IOException;
@@ -115,7 +116,8 @@ class TrainStepBenchmark {
                         hwm50 = procStatusKb("VmHWM");
                     }
                     if (s % 50 == 0) {
-                        rssTrace.add(s + ":" + procStatusKb("VmRSS") / 1024);
+                        Runtime rt = Runtime.getRuntime();
+                        rssTrace.add(s + ":" + procStatusKb("VmRSS") / 1024 + "/" + rt.totalMemory() / (1 << 20));
                     }
                 }
                 long hwmEnd = procStatusKb("VmHWM");
@@ -172,7 +174,7 @@ class TrainStepBenchmark {
                 sb.append(String.format("peak RSS (VmHWM) of the full-step loop: before %d MiB, after 50 steps %s MiB, after"
                         + " %d steps %d MiB (VmRSS now %d MiB)%n", hwmStart / 1024, hwm50 < 0 ? "n/a" : hwm50 / 1024,
                         rssSteps, hwmEnd / 1024, rssEnd / 1024));
-                sb.append(String.format("  VmRSS MiB by step: %s%n", String.join(" ", rssTrace)));
+                sb.append(String.format("  VmRSS / Java heap committed, MiB, by step: %s%n", String.join(" ", rssTrace)));
                 sb.append(String.format("load average (1/5/15 min): start %s, after memory loop %s, end %s%n", loadStart,
                         loadAfterMemory, loadEnd));
                 System.out.print(sb);
@@ -215,7 +217,7 @@ class TrainStepBenchmark {
             long t1;
             long t2;
             try (NDScope scope = new NDScope(); GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                NDArray input = manager.create(pixels, shape);
+                NDArray input = HostArrays.copyOf(manager, pixels, shape); // as PoseTrainer does
                 NDList outputs = net.forward(store, new NDList(input), true);
                 NDArray total = lossOf.apply(outputs);
                 t1 = System.nanoTime();
