@@ -4,6 +4,7 @@ import dev.mqat.Durations;
 import dev.mqat.data.AugmentationConfig;
 import dev.mqat.geometry.PnpConfig;
 import dev.mqat.model.DecoderConfig;
+import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.mqat.Provenance;
 import dev.mqat.mqat.RunConfig;
@@ -156,7 +157,7 @@ final class TrainCommand implements Runnable {
             };
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
                     noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
-                    bnCalibration, init == null ? null : TrainingJob.initCheckpoint(init).toString());
+                    bnCalibration, init == null ? null : initCheckpoint(model).toString());
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
@@ -165,6 +166,17 @@ final class TrainCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** The {@code --init} checkpoint, checked to hold the network this run builds. */
+    private Path initCheckpoint(ModelConfig model) {
+        Path file = TrainingJob.initCheckpoint(init);
+        ModelConfig found = ModelCheckpoint.readHeader(file).model();
+        if (!found.equals(model)) {
+            throw new UsageException("--init: " + file + " holds " + found + " but this run builds " + model
+                    + "; pass the same --arch, --width and --input-size");
+        }
+        return file;
     }
 
     @picocli.CommandLine.Spec

@@ -171,6 +171,10 @@ class TrainEvalCommandTest {
                 tmp.resolve("nope").toString());
         assertThat(missing[0]).isEqualTo(2);
         assertThat(((String) missing[1]).strip()).doesNotContain("\n").contains("nope");
+        Object[] wider = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r4").toString(), "--width",
+                "0.5", "--input-size", "64", "--init", run.toString());
+        assertThat(wider[0]).as("a checkpoint of another width").isEqualTo(2);
+        assertThat(((String) wider[1]).strip()).doesNotContain("\n").contains("--width");
     }
 
     @Test
