@@ -71,8 +71,7 @@ public final class BatchNormCalibration {
         if (inputs.isEmpty()) {
             return 0;
         }
-        List<BatchNorm2d> norms = new ArrayList<>();
-        collect(root, norms);
+        List<BatchNorm2d> norms = PoseNet.blocksOf(root, BatchNorm2d.class);
         Map<Parameter, NDArray> kept = keepOtherState(root, manager);
         ParameterStore store = new ParameterStore(manager, false);
         try {
@@ -122,16 +121,6 @@ public final class BatchNormCalibration {
         }
         for (Pair<String, Block> child : block.getChildren()) {
             keepOtherState(child.getValue(), manager, out);
-        }
-    }
-
-    private static void collect(Block block, List<BatchNorm2d> out) {
-        if (block instanceof BatchNorm2d bn) {
-            out.add(bn);
-            return;
-        }
-        for (Pair<String, Block> child : block.getChildren()) {
-            collect(child.getValue(), out);
         }
     }
 

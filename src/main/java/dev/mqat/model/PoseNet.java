@@ -48,9 +48,7 @@ public final class PoseNet extends ContainerBlock {
         backbone = addChildBlock(NetModule.BACKBONE.key(), new Backbone(config));
         fpn = addChildBlock(NetModule.FPN.key(), new Fpn(config, backbone.featureChannels()));
         head = addChildBlock(NetModule.HEAD.key(), new Head(config, config.channels(config.arch().fpnChannels)));
-        List<PoseConv2d> all = new ArrayList<>();
-        collectLayers(this, all);
-        layers = Collections.unmodifiableList(all);
+        layers = Collections.unmodifiableList(blocksOf(this, PoseConv2d.class));
     }
 
     /** Builds the network without allocating parameters (shapes and counts are available). */
@@ -234,13 +232,20 @@ public final class PoseNet extends ContainerBlock {
         return new Shape[] {new Shape(in.get(0), a, c), new Shape(in.get(0), a, 16L * c)};
     }
 
-    private static void collectLayers(Block block, List<PoseConv2d> out) {
-        if (block instanceof PoseConv2d conv) {
-            out.add(conv);
+    /** The blocks of {@code type} under {@code root} in forward order (a match's own children are not searched). */
+    static <T extends Block> List<T> blocksOf(Block root, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        collectBlocks(root, type, out);
+        return out;
+    }
+
+    private static <T extends Block> void collectBlocks(Block block, Class<T> type, List<T> out) {
+        if (type.isInstance(block)) {
+            out.add(type.cast(block));
             return;
         }
         for (Pair<String, Block> child : block.getChildren()) {
-            collectLayers(child.getValue(), out);
+            collectBlocks(child.getValue(), type, out);
         }
     }
 
