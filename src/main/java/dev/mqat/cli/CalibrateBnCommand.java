@@ -1,6 +1,6 @@
 package dev.mqat.cli;
 
-import dev.mqat.mqat.BatchNormJob;
+import dev.mqat.mqat.CalibrationJob;
 import dev.mqat.mqat.RunConfig;
 import dev.mqat.train.TrainConfig;
 import java.nio.file.Files;
@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
         description = {"Recompute the batch-norm running statistics of a run's checkpoint as the average over unaugmented "
                 + "training batches, and print val ADI-0.1d before and after.",
             "mqat train already does this before every checkpoint (--bn-calibration); use this on older runs. "
+                    + "A depth correction in the checkpoint is refitted, since it depends on the statistics. "
                     + "Re-run 'mqat eval' afterwards: the recorded metrics describe the old statistics."})
 final class CalibrateBnCommand implements Runnable {
     @Mixin
@@ -33,23 +34,30 @@ final class CalibrateBnCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!Files.isRegularFile(RunConfig.file(run))) {
-            throw new UsageException("--model: " + run + " is not a run folder (no config.json)");
-        }
-        if (!checkpoint.equals("best") && !checkpoint.equals("last")) {
-            throw new UsageException("--checkpoint '" + checkpoint + "' is not one of best, last");
-        }
-        Path file = run.resolve("checkpoints").resolve(checkpoint + ".ckpt");
-        if (!Files.isRegularFile(file)) {
-            throw new UsageException("--checkpoint: " + file + " not found");
-        }
-        BatchNormJob.Result r;
+        Path file = checkpointFile(run, checkpoint);
+        CalibrationJob.Result r;
         try {
-            r = BatchNormJob.run(run, file, out == null ? file : out, batches);
+            r = CalibrationJob.run(run, file, out == null ? file : out, batches, 0);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        System.out.printf("recomputed batch-norm statistics over %d batches; val ADI-0.1d %.2f%% -> %.2f%%; wrote %s%n",
-                r.batches(), r.scoreBefore(), r.scoreAfter(), r.written());
+        String depth = r.depth().samples() > 0 ? String.format(" (depth correction refitted on %d poses)", r.depth().samples()) : "";
+        System.out.printf("recomputed batch-norm statistics over %d batches%s; val ADI-0.1d %.2f%% -> %.2f%%; wrote %s%n",
+                r.bnBatches(), depth, r.scoreBefore(), r.scoreAfter(), r.written());
+    }
+
+    /** {@code RUN/checkpoints/NAME.ckpt} for a {@code --checkpoint best|last}, or a usage error naming what is wrong. */
+    static Path checkpointFile(Path run, String name) {
+        if (!Files.isRegularFile(RunConfig.file(run))) {
+            throw new UsageException("--model: " + run + " is not a run folder (no config.json)");
+        }
+        if (!name.equals("best") && !name.equals("last")) {
+            throw new UsageException("--checkpoint '" + name + "' is not one of best, last");
+        }
+        Path file = run.resolve("checkpoints").resolve(name + ".ckpt");
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--checkpoint: " + file + " not found");
+        }
+        return file;
     }
 }

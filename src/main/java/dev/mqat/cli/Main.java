@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             EvalPosesCommand.class,
             TrainCommand.class,
             CalibrateBnCommand.class,
+            CalibrateDepthCommand.class,
             EvalCommand.class,
             PredictCommand.class,
             QuantizeCommand.class,

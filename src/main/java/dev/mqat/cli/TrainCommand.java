@@ -93,6 +93,11 @@ final class TrainCommand implements Runnable {
                     + "training batches (0 = keep the running averages). Default: ${DEFAULT-VALUE}.")
     int bnCalibration;
 
+    @Option(names = "--depth-calibration", defaultValue = "" + TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES, paramLabel = "IMAGES",
+            description = "Before each validation and checkpoint, fit the network's depth bias on this many unaugmented "
+                    + "training images and store the correction in the checkpoint (0 = raw PnP poses). Default: ${DEFAULT-VALUE}.")
+    int depthCalibration;
+
     @Option(names = "--init", paramLabel = "CKPT|RUN", description = "Start from the weights of this checkpoint (or run folder: "
             + "its best.ckpt) instead of random ones, with a new optimizer and schedule; the architecture must match.")
     Path init;
@@ -157,7 +162,7 @@ final class TrainCommand implements Runnable {
             };
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
                     noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
-                    bnCalibration, init == null ? null : initCheckpoint(model).toString());
+                    bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString());
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

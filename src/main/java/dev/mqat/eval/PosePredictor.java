@@ -25,7 +25,7 @@ import java.util.Optional;
 /**
  * Predicts object poses with a pose network: forward pass, {@link CornerDecoder} (confident cells, per-level
  * selection by predicted size, pooled corner correspondences), then one EPnP + RANSAC per object
- * ({@link PnpSolver}), as WDR's post-processing does.
+ * ({@link PnpSolver}), as WDR's post-processing does, then the network's {@link DepthCorrection}.
  *
  * <p>Poses come out in the frame of the camera the input image was taken with: the image's intrinsics at
  * network resolution already describe the resize, so no second PnP is needed to map back.
@@ -49,15 +49,17 @@ public final class PosePredictor {
     private final PnpSolver pnp;
     private final double[][][] classCornersMm;
     private final int batchSize;
+    private final DepthCorrection depthCorrection;
 
     /**
      * @param net initialised network (inference mode is used; weights are not changed)
      * @param manager manager owning the network's parameters; per-batch arrays live in a scope
      * @param classCornersMm per class, the 8 box corners in the object frame (mm), in training order
      * @param batchSize images per forward pass
+     * @param depthCorrection depth bias removed from every pose ({@link DepthCorrection#NONE} for raw PnP poses)
      */
     public PosePredictor(PoseNet net, NDManager manager, DecoderConfig decoderConfig, PnpConfig pnpConfig,
-            double[][][] classCornersMm, int batchSize) {
+            double[][][] classCornersMm, int batchSize, DepthCorrection depthCorrection) {
         this.net = net;
         this.manager = manager;
         int size = net.config().inputSizePx();
@@ -66,6 +68,7 @@ public final class PosePredictor {
         this.pnp = new PnpSolver(pnpConfig);
         this.classCornersMm = classCornersMm.clone();
         this.batchSize = batchSize;
+        this.depthCorrection = depthCorrection;
     }
 
     /** Predictions for each image, in input order (an empty list where nothing was detected). */
@@ -84,7 +87,10 @@ public final class PosePredictor {
             for (int i = 0; i < batch.size(); i++) {
                 List<Prediction> predictions = new ArrayList<>();
                 for (CornerCorrespondences c : decoded.get(i)) {
-                    solve(pnp, c, batch.get(i).camera()).ifPresent(predictions::add);
+                    solve(pnp, c, batch.get(i).camera())
+                            .map(p -> new Prediction(p.classIndex(), p.confidence(), depthCorrection.apply(p.objectToCamera()),
+                                    p.inliers(), p.correspondences()))
+                            .ifPresent(predictions::add);
                 }
                 out.add(predictions);
             }

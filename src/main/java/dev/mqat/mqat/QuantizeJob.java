@@ -9,7 +9,9 @@ import dev.mqat.AtomicFiles;
 import dev.mqat.Progress;
 import dev.mqat.data.BatchLoader;
 import dev.mqat.data.BopDataset;
+import dev.mqat.eval.DepthCorrection;
 import dev.mqat.eval.EvaluationResult;
+import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.NetModule;
 import dev.mqat.model.PoseConv2d;
 import dev.mqat.model.PoseNet;
@@ -112,6 +114,11 @@ public final class QuantizeJob {
         TrainConfig stage = t.withOptimizer(opt, lr).withWarmupSteps(0)
                 .withBudget(settings.stageEpochs(), settings.stageSteps(), 0)
                 .withValidateEverySteps(settings.checkpointEverySteps());
+        if (stage.depthCalibrationImages() == 0 && !DepthCorrection.fromMetadata(
+                ModelCheckpoint.readHeader(Path.of(settings.sourceCheckpoint())).metadata()).equals(DepthCorrection.NONE)) {
+            // a source calibrated after its training (mqat calibrate-depth) stays calibrated once quantized
+            stage = stage.withDepthCalibrationImages(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
+        }
         RunConfig out = src.withQuantization(command, stage, settings, Provenance.current());
         if (data != null) {
             out = new RunConfig(out.command(), data.toString(), out.objects(), out.model(), out.train(), out.loss(),
@@ -184,6 +191,8 @@ public final class QuantizeJob {
             PoseNet net = done == 0 ? QuantizedCheckpoints.load(Path.of(q.sourceCheckpoint()), manager)
                     : QuantizedCheckpoints.load(stageCheckpoint(qrun, q, done - 1), manager);
             PoseObjective objective = new PoseObjective(net.anchorGrid(size, size), cfg.loss(), cfg.train().seed());
+            DepthCalibration calibration = new DepthCalibration(train, val, cfg, cfg.train().depthCalibrationImages());
+            Map<String, String> calibrated = Map.of();
             for (int i = done; i < stages.size(); i++) {
                 List<NetModule> modules = stages.get(i);
                 String name = QuantizeSettings.stageName(i, modules);
@@ -201,7 +210,9 @@ public final class QuantizeJob {
                 long t0 = System.nanoTime();
                 PoseTrainer.fit(cfg.train(), net, manager, train.images, objective, null, hook, dir, stageResume);
                 long finalFrozen = hook.finish(net, stageSteps);
-                EvaluationResult v = val == null ? null : val.evaluate(net, manager, cfg);
+                DepthCalibration.Outcome checked = calibration.run(net, manager);
+                EvaluationResult v = checked.val();
+                calibrated = checked.metadata();
                 // a stage's lines are written once it is finished, so a resumed stage never duplicates them
                 appendLog(log, decision);
                 for (Map<String, Object> f : hook.freezeEvents(stageSteps, finalFrozen)) {
@@ -219,7 +230,7 @@ public final class QuantizeJob {
                 stageLine.put("val_adi_01d", v == null ? null : v.overall().adi01d());
                 stageLine.put("val", v == null ? null : v.toJsonNode());
                 appendLog(log, stageLine);
-                Map<String, String> meta = new LinkedHashMap<>();
+                Map<String, String> meta = new LinkedHashMap<>(calibrated);
                 meta.put("stage", Integer.toString(i + 1));
                 meta.put("val_adi_01d", v == null ? "NaN" : Double.toString(v.overall().adi01d()));
                 Path ckpt = dir.resolve("stage.ckpt");
@@ -231,8 +242,12 @@ public final class QuantizeJob {
                             v.overall().adi01d());
                 }
             }
-            QuantizedCheckpoints.save(net, RunEvaluation.bestCheckpoint(qrun), q.actBits(),
-                    Map.of("stage", Integer.toString(stages.size())));
+            if (done == stages.size() && calibration.active()) {
+                calibrated = calibration.run(net, manager).metadata(); // resumed after the last stage
+            }
+            Map<String, String> finalMeta = new LinkedHashMap<>(calibrated);
+            finalMeta.put("stage", Integer.toString(stages.size()));
+            QuantizedCheckpoints.save(net, RunEvaluation.bestCheckpoint(qrun), q.actBits(), finalMeta);
         }
         EvaluationResult test = null;
         if (dataset.hasSplit("test")) {

@@ -6,6 +6,7 @@ import dev.mqat.data.ImageStore;
 import dev.mqat.data.InputImage;
 import dev.mqat.data.ObjectInfo;
 import ai.djl.ndarray.NDManager;
+import dev.mqat.eval.DepthCorrection;
 import dev.mqat.eval.EvalTarget;
 import dev.mqat.eval.EvaluationResult;
 import dev.mqat.model.PoseNet;
@@ -57,11 +58,34 @@ final class RunData {
         return targets;
     }
 
-    /** Predicts these images with {@code net} and scores the poses (validation during training and quantization). */
-    EvaluationResult evaluate(PoseNet net, NDManager manager, RunConfig cfg) {
-        PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(), RunObject.corners(cfg.objects()),
-                64);
-        return PoseEvaluator.evaluate(targets(), estimates(predictor.predict(images), -1)).result();
+    /** The images at {@code indices} (positions in this split), in that order. */
+    RunData subset(int[] indices) {
+        List<BopImage> r = new ArrayList<>(indices.length);
+        List<InputImage> im = new ArrayList<>(indices.length);
+        for (int i : indices) {
+            r.add(records.get(i));
+            im.add(images.get(i));
+        }
+        return new RunData(dataset, split, r, im);
+    }
+
+    /**
+     * Predicts these images with {@code net}, removes {@code correction}'s depth bias and scores the poses
+     * (validation during training and quantization).
+     */
+    EvaluationResult evaluate(PoseNet net, NDManager manager, RunConfig cfg, DepthCorrection correction) {
+        return PoseEvaluator.evaluate(targets(), estimates(predict(net, manager, cfg, correction), -1)).result();
+    }
+
+    /** Fits the depth bias of {@code net}'s uncorrected poses on these images. */
+    DepthCorrection.Fit fitDepthCorrection(PoseNet net, NDManager manager, RunConfig cfg) {
+        return DepthCorrection.fit(targets(), estimates(predict(net, manager, cfg, DepthCorrection.NONE), -1));
+    }
+
+    private List<List<PosePredictor.Prediction>> predict(PoseNet net, NDManager manager, RunConfig cfg,
+            DepthCorrection correction) {
+        return new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(), RunObject.corners(cfg.objects()), 64, correction)
+                .predict(images);
     }
 
     /** Pose estimates (BOP19 rows) from predictions in image order. */

@@ -2,20 +2,24 @@ package dev.mqat.mqat;
 
 import ai.djl.ndarray.NDManager;
 import dev.mqat.AtomicFiles;
+import dev.mqat.MqatFormatException;
 import dev.mqat.data.BopDataset;
 import dev.mqat.data.ImageStore;
 import dev.mqat.data.InputImage;
 import dev.mqat.eval.Bop19Csv;
+import dev.mqat.eval.DepthCorrection;
 import dev.mqat.eval.EvaluationResult;
 import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseEvaluation;
 import dev.mqat.eval.PoseEvaluator;
 import dev.mqat.eval.PosePredictor;
+import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code mqat eval} and {@code mqat predict}: load a run's best checkpoint, predict poses, score them.
@@ -61,7 +65,7 @@ public final class RunEvaluation {
         try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
             PoseNet net = QuantizedCheckpoints.load(bestCheckpoint(runDir), manager);
             PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(),
-                    RunObject.corners(cfg.objects()), 64);
+                    RunObject.corners(cfg.objects()), 64, depthCorrection(bestCheckpoint(runDir)));
             long t0 = System.nanoTime();
             predictions = predictor.predict(set.images);
             perImage = (System.nanoTime() - t0) / 1e9 / Math.max(1, set.images.size());
@@ -99,8 +103,22 @@ public final class RunEvaluation {
         }
         try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
             PoseNet net = QuantizedCheckpoints.load(bestCheckpoint(runDir), manager);
-            return new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(), RunObject.corners(cfg.objects()), 16)
-                    .predict(inputs);
+            return new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(), RunObject.corners(cfg.objects()), 16,
+                    depthCorrection(bestCheckpoint(runDir))).predict(inputs);
+        }
+    }
+
+    /**
+     * The depth correction a checkpoint carries ({@link DepthCorrection#NONE} when it has none).
+     *
+     * @throws MqatFormatException naming the file and key when a recorded value is not a number
+     */
+    static DepthCorrection depthCorrection(Path checkpoint) {
+        Map<String, String> metadata = ModelCheckpoint.readHeader(checkpoint).metadata();
+        try {
+            return DepthCorrection.fromMetadata(metadata);
+        } catch (IllegalArgumentException e) {
+            throw MqatFormatException.at(checkpoint, e.getMessage());
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code mqat train}: trains a pose network on a BOP dataset into a run folder, selecting the best checkpoint
- * by ADI-0.1d on the validation split (never the test split).
+ * by ADI-0.1d on the validation split (never the test split), each checkpoint with its fitted depth correction.
  */
 public final class TrainingJob {
     private TrainingJob() {}
@@ -50,12 +50,11 @@ public final class TrainingJob {
                 ModelCheckpoint.load(net, Path.of(cfg.train().initFrom()));
             }
             PoseObjective objective = new PoseObjective(net.anchorGrid(size, size), cfg.loss(), cfg.train().seed());
-            PoseTrainer.Validator validator = null;
-            if (val != null) {
-                validator = n -> val.evaluate(n, manager, cfg).overall().adi01d();
-            } else {
+            if (val == null) {
                 System.err.println("mqat: " + cfg.data() + " has no val split; the last checkpoint is also the best");
             }
+            DepthCalibration calibration = new DepthCalibration(train, val, cfg, cfg.train().depthCalibrationImages());
+            PoseTrainer.Validator validator = calibration.active() ? n -> calibration.run(n, manager).validation() : null;
             return PoseTrainer.fit(cfg.train(), net, manager, train.images, objective, validator, runDir, resume);
         }
     }

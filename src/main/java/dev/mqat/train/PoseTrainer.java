@@ -34,6 +34,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,10 +86,30 @@ public final class PoseTrainer {
     /** No per-step control: the config's schedule as is. */
     public static final StepHook NO_HOOK = new StepHook() {};
 
-    /** Scores the network on held-out data; higher is better (e.g. ADI-0.1d in %). */
+    /**
+     * Scores the network on held-out data before each checkpoint; higher is better (e.g. ADI-0.1d in %).
+     * It may also fit post-processing state (a depth correction) whose metadata goes into the checkpoint.
+     */
     @FunctionalInterface
     public interface Validator {
-        double score(PoseNet net);
+        Validation validate(PoseNet net);
+    }
+
+    /**
+     * What a validation found.
+     *
+     * @param score the score, NaN when there is nothing to score on (the last checkpoint then becomes the best)
+     * @param metadata entries to record in the checkpoints saved with this validation
+     */
+    public record Validation(double score, Map<String, String> metadata) {
+        public Validation {
+            metadata = Map.copyOf(metadata);
+        }
+
+        /** A score without metadata. */
+        public static Validation of(double score) {
+            return new Validation(score, Map.of());
+        }
     }
 
     /**
@@ -227,9 +248,9 @@ public final class PoseTrainer {
                 bestScore = validateAndSave(net, calibrate, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
                         secondsSince(startNanos));
             }
-            if (validator == null) {
-                // validateAndSave ran at the last step: the statistics are already calibrated
-                ModelCheckpoint.save(net, best, metadata(step, Double.NaN, Double.NaN, secondsSince(startNanos)));
+            if (Double.isNaN(bestScore)) {
+                // nothing was scored: the final step, as last.ckpt holds it (calibrated, with its metadata), is the best
+                ModelCheckpoint.save(net, best, ModelCheckpoint.readHeader(last).metadata());
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
             Map<String, Object> end = new LinkedHashMap<>();
@@ -252,20 +273,23 @@ public final class PoseTrainer {
             ParameterOptimizer optimizer, Path ckptDir, Path runDir, long step, long perEpoch, double bestScore,
             double elapsedSeconds) {
         calibrate.run();
-        double score = validator == null ? Double.NaN : validator.score(net);
+        Validation validation = validator == null ? Validation.of(Double.NaN) : validator.validate(net);
+        double score = validation.score();
         if (!Double.isNaN(score) && (Double.isNaN(bestScore) || score > bestScore)) {
             bestScore = score;
-            ModelCheckpoint.save(net, ckptDir.resolve("best.ckpt"), metadata(step, score, bestScore, elapsedSeconds));
+            ModelCheckpoint.save(net, ckptDir.resolve("best.ckpt"),
+                    metadata(step, score, bestScore, elapsedSeconds, validation.metadata()));
         }
-        save(net, optimizer, ckptDir, metadata(step, score, bestScore, elapsedSeconds));
+        save(net, optimizer, ckptDir, metadata(step, score, bestScore, elapsedSeconds, validation.metadata()));
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("event", "validation");
         v.put("step", step);
         v.put("epoch", (int) (step / perEpoch));
         v.put("score", score);
         v.put("best_score", bestScore);
+        v.putAll(validation.metadata());
         appendLog(runDir, v);
-        if (validator == null) {
+        if (Double.isNaN(score)) {
             System.err.printf("checkpoint at step %d (no validation split: the final step becomes best.ckpt)%n", step);
         } else {
             System.err.printf("validation at step %d: score %.2f (best %.2f)%n", step, score, bestScore);
@@ -278,13 +302,20 @@ public final class PoseTrainer {
      * seeded shuffle of the training images, the same at every validation and across a resume.
      */
     public static List<InputImage> calibrationImages(List<InputImage> images, TrainConfig config) {
-        int count = (int) Math.min(images.size(), (long) config.bnCalibrationBatches() * config.batchSize());
-        int[] order = BatchLoader.epochOrder(config.seed() ^ 0x5DEECE66DL, 0, images.size());
-        List<InputImage> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            out.add(images.get(order[i]));
+        List<InputImage> out = new ArrayList<>();
+        for (int i : calibrationIndices(images.size(), (long) config.bnCalibrationBatches() * config.batchSize(), config)) {
+            out.add(images.get(i));
         }
         return out;
+    }
+
+    /**
+     * Positions of the first {@code count} (at most all) of {@code imageCount} training images in the calibration
+     * shuffle, seeded by the run's seed: the same images at every validation and across a resume.
+     */
+    public static int[] calibrationIndices(int imageCount, long count, TrainConfig config) {
+        int[] order = BatchLoader.epochOrder(config.seed() ^ 0x5DEECE66DL, 0, imageCount);
+        return Arrays.copyOf(order, (int) Math.min(imageCount, count));
     }
 
     private static String format(Map<String, Double> parts) {
@@ -296,8 +327,9 @@ public final class PoseTrainer {
         return sb.length() == 0 ? "" : " (" + sb.substring(1) + ")";
     }
 
-    private static Map<String, String> metadata(long step, double score, double bestScore, double elapsedSeconds) {
-        Map<String, String> m = new LinkedHashMap<>();
+    private static Map<String, String> metadata(long step, double score, double bestScore, double elapsedSeconds,
+            Map<String, String> validation) {
+        Map<String, String> m = new LinkedHashMap<>(validation);
         m.put("step", Long.toString(step));
         m.put("score", Double.toString(score));
         m.put("best_score", Double.toString(bestScore));

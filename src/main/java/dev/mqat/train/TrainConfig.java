@@ -24,14 +24,20 @@ import dev.mqat.data.AugmentationConfig;
  * @param bnCalibrationBatches before each validation and checkpoint, recompute the batch-norm running statistics
  *     as the average over this many unaugmented training batches ("precise BN"); 0 keeps the running averages of
  *     training (default 50; runs written before this setting existed read as 0)
+ * @param depthCalibrationImages at each validation, fit the network's depth bias ({@code eval.DepthCorrection}) on
+ *     this many unaugmented training images and store it in the checkpoint; 0 leaves poses uncorrected (default
+ *     1024; runs written before this setting existed read as 0)
  * @param initFrom checkpoint whose weights a new run starts from instead of random ones (fine-tuning), or null
  */
 public record TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
         long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
-        long validateEverySteps, int bnCalibrationBatches, String initFrom) {
+        long validateEverySteps, int bnCalibrationBatches, int depthCalibrationImages, String initFrom) {
 
     /** Batch-norm calibration batches of {@link #defaults()}: 1600 images, a few seconds on the CPU preset. */
     public static final int DEFAULT_BN_CALIBRATION_BATCHES = 50;
+
+    /** Depth-calibration images of {@link #defaults()}: a two-parameter fit, a few seconds per validation. */
+    public static final int DEFAULT_DEPTH_CALIBRATION_IMAGES = 1024;
 
     public TrainConfig {
         if (batchSize < 1) {
@@ -63,65 +69,73 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
         if (bnCalibrationBatches < 0) {
             throw new IllegalArgumentException("train.bnCalibrationBatches: must be >= 0, found " + bnCalibrationBatches);
         }
+        if (depthCalibrationImages < 0) {
+            throw new IllegalArgumentException("train.depthCalibrationImages: must be >= 0, found " + depthCalibrationImages);
+        }
     }
 
-    /** Settings without batch-norm calibration nor a starting checkpoint. */
+    /** Settings without batch-norm or depth calibration nor a starting checkpoint. */
     public TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
             long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
             long validateEverySteps) {
         this(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, 0, null);
+                loaderThreads, validateEverySteps, 0, 0, null);
     }
 
-    /** 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1, batch-norm calibration on. */
+    /** 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1, batch-norm and depth calibration on. */
     public static TrainConfig defaults() {
         return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0,
-                DEFAULT_BN_CALIBRATION_BATCHES, null);
+                DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null);
     }
 
     public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps, newTimeLimitSeconds,
-                seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
+                seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom);
     }
 
     public TrainConfig withOptimizer(OptimizerKind kind, double lr) {
         return new TrainConfig(batchSize, kind, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom);
     }
 
     public TrainConfig withWarmupSteps(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom);
     }
 
     public TrainConfig withAugmentation(AugmentationConfig a) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, a,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, initFrom);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom);
     }
 
     public TrainConfig withValidateEverySteps(long n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, n, bnCalibrationBatches, initFrom);
+                augmentation, loaderThreads, n, bnCalibrationBatches, depthCalibrationImages, initFrom);
     }
 
     public TrainConfig withBnCalibrationBatches(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, n, initFrom);
+                augmentation, loaderThreads, validateEverySteps, n, depthCalibrationImages, initFrom);
+    }
+
+    public TrainConfig withDepthCalibrationImages(int n) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom);
     }
 
     public TrainConfig withInitFrom(String checkpoint) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, checkpoint);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, checkpoint);
     }
 
     /** Learning rate at {@code step} given the fraction of the budget used ({@code 0..1}). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
+import dev.mqat.eval.DepthCorrection;
 import dev.mqat.model.ModelCheckpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +71,66 @@ class TrainEvalCommandTest {
         JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
         assertThat(config.path("model").path("inputSizePx").asInt()).isEqualTo(64);
         assertThat(config.path("objects").size()).isEqualTo(1);
+        assertThat(config.path("train").path("depthCalibrationImages").asInt()).isEqualTo(1024);
+        // the fit ran at the checkpoint (a 3-step model finds too few poses for a correction, so it records none)
+        assertThat(ModelCheckpoint.readHeader(run.resolve("checkpoints/best.ckpt")).metadata())
+                .containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY, DepthCorrection.SAMPLES_KEY);
+    }
+
+    @Test
+    void evalAppliesTheDepthCorrectionStoredInTheCheckpoint() throws Exception {
+        Path raw = tmp.resolve("raw");
+        Path corrected = tmp.resolve("corrected");
+        for (Path copy : List.of(raw, corrected)) {
+            Files.createDirectories(copy.resolve("checkpoints"));
+            Files.copy(run.resolve("config.json"), copy.resolve("config.json"));
+        }
+        Path best = run.resolve("checkpoints/best.ckpt");
+        Map<String, String> rawMeta = new HashMap<>(ModelCheckpoint.readHeader(best).metadata());
+        rawMeta.putAll(DepthCorrection.NONE.toMetadata(0));
+        Map<String, String> halving = new HashMap<>(rawMeta);
+        halving.putAll(new DepthCorrection(Math.log(2), 0).toMetadata(100)); // every prediction twice too far
+        try (NDManager m = NDManager.newBaseManager()) {
+            var net = ModelCheckpoint.load(best, m);
+            ModelCheckpoint.save(net, raw.resolve("checkpoints/best.ckpt"), rawMeta);
+            ModelCheckpoint.save(net, corrected.resolve("checkpoints/best.ckpt"), halving);
+        }
+        List<String[]> rows = new java.util.ArrayList<>();
+        for (Path copy : List.of(raw, corrected)) {
+            Object[] e = MainTest.run("eval", "--model", copy.toString(), "--split", "test");
+            assertThat(e[0]).as("eval stderr: %s", e[1]).isEqualTo(0);
+            Files.readAllLines(copy.resolve("predictions-test.csv")).stream().skip(1).filter(l -> !l.isBlank())
+                    .map(l -> l.split(",")).forEach(rows::add);
+        }
+        int n = rows.size() / 2;
+        assertThat(n).isEqualTo(12);
+        for (int i = 0; i < n; i++) {
+            String[] a = rows.get(i);
+            String[] b = rows.get(n + i);
+            assertThat(b[4]).as("rotation of row %d", i).isEqualTo(a[4]);
+            String[] ta = a[5].split(" ");
+            String[] tb = b[5].split(" ");
+            for (int k = 0; k < 3; k++) {
+                double expected = Double.parseDouble(ta[k]) / 2;
+                assertThat(Double.parseDouble(tb[k])).as("t[%d] of row %d", k, i)
+                        .isCloseTo(expected, within(1e-9 * Math.abs(expected) + 1e-9));
+            }
+        }
+    }
+
+    @Test
+    void calibrateDepthRecordsTheFitAndRejectsZeroImages() throws Exception {
+        Path out = tmp.resolve("depth.ckpt");
+        Object[] c = MainTest.run("calibrate-depth", "--model", run.toString(), "--checkpoint", "last", "--images", "8",
+                "--out", out.toString());
+        assertThat(c[0]).as("calibrate-depth stderr: %s", c[1]).isEqualTo(0);
+        assertThat((String) c[2]).contains("fitted on").contains("val ADI-0.1d");
+        Map<String, String> meta = ModelCheckpoint.readHeader(out).metadata();
+        assertThat(meta).containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY);
+        assertThat(Integer.parseInt(meta.get(DepthCorrection.SAMPLES_KEY))).isBetween(0, 8);
+        Object[] bad = MainTest.run("calibrate-depth", "--model", run.toString(), "--images", "0");
+        assertThat(bad[0]).isEqualTo(2);
+        assertThat(((String) bad[1]).strip()).doesNotContain("\n").contains("--images");
     }
 
     @Test
@@ -199,7 +262,7 @@ class TrainEvalCommandTest {
 
     @Test
     void helpExitsZero() {
-        for (String cmd : new String[] {"train", "eval", "predict", "calibrate-bn"}) {
+        for (String cmd : new String[] {"train", "eval", "predict", "calibrate-bn", "calibrate-depth"}) {
             assertThat(MainTest.run(cmd, "--help")[0]).as(cmd).isEqualTo(0);
         }
     }

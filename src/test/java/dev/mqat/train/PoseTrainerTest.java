@@ -70,7 +70,7 @@ class PoseTrainerTest {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager()) {
             PoseNet net = PoseNet.create(TINY, manager);
-            steps[0] = PoseTrainer.fit(config, net, manager, data, objective, n -> 0.0, run, resume).steps();
+            steps[0] = PoseTrainer.fit(config, net, manager, data, objective, n -> PoseTrainer.Validation.of(0.0), run, resume).steps();
             TreeMap<String, float[]> params = new TreeMap<>();
             for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
                 params.put(e.getKey(), e.getValue().getArray().toFloatArray());
