@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class ModelCheckpoint {
      */
     public record Header(int version, ModelConfig model, Map<String, String> metadata) {
         public Header {
-            metadata = Map.copyOf(metadata);
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata)); // file order, so re-saving keeps the bytes
         }
     }
 

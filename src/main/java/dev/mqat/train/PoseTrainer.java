@@ -35,6 +35,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,7 @@ public final class PoseTrainer {
      */
     public record Validation(double score, Map<String, String> metadata) {
         public Validation {
-            metadata = Map.copyOf(metadata);
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         }
 
         /** A score without metadata. */

@@ -60,6 +60,25 @@ class ModelCheckpointTest {
     }
 
     @Test
+    void reSavingALoadedCheckpointWithItsMetadataGivesTheSameBytes() throws Exception {
+        ModelConfig config = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.25);
+        Path first = dir.resolve("first.ckpt");
+        Path second = dir.resolve("second.ckpt");
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 12; i++) {
+            metadata.put("key_" + (char) ('z' - i), Integer.toString(i));
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelCheckpoint.save(PoseNet.create(config, m), first, metadata);
+            PoseNet loaded = ModelCheckpoint.load(first, m);
+            ModelCheckpoint.Header h = ModelCheckpoint.readHeader(first);
+            assertThat(h.metadata().keySet()).as("metadata in file order").containsExactlyElementsOf(metadata.keySet());
+            ModelCheckpoint.save(loaded, second, h.metadata());
+        }
+        assertThat(java.nio.file.Files.readAllBytes(second)).isEqualTo(java.nio.file.Files.readAllBytes(first));
+    }
+
+    @Test
     void copyParametersGivesTheSameOutputsWithoutTouchingTheSource() {
         ModelConfig config = ModelConfig.defaults().withInputSizePx(64);
         try (NDManager m = NDManager.newBaseManager()) {
