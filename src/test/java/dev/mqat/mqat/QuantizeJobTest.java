@@ -13,6 +13,8 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqat.Progress;
+import dev.mqat.eval.DepthCorrection;
+import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.model.NetModule;
 import dev.mqat.model.PoseConv2d;
@@ -25,6 +27,7 @@ import dev.mqat.quant.QuantSetup;
 import dev.mqat.quant.Quantization;
 import dev.mqat.quant.QuantizerKind;
 import dev.mqat.quant.UniformWeightQuantizer;
+import dev.mqat.train.TrainConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
@@ -90,6 +93,37 @@ class QuantizeJobTest {
         assertThat(events(flowRun, "end")).hasSize(1);
         assertThat(RunConfig.read(flowRun).quantization().flow()).isEqualTo(FLOW);
         assertThat(RunConfig.read(flowRun).train().steps()).isEqualTo(4);
+    }
+
+    @Test
+    void aDepthCalibratedSourceIsRecalibratedAfterEachStage() throws IOException {
+        // the fixture's float run has depth calibration off: its quantized run records no correction
+        assertThat(RunConfig.read(flowRun).train().depthCalibrationImages()).isZero();
+        assertThat(ModelCheckpoint.readHeader(RunEvaluation.bestCheckpoint(flowRun)).metadata())
+                .doesNotContainKey(DepthCorrection.AT_1M_KEY);
+        // the same run after 'mqat calibrate-depth': its checkpoint carries a correction
+        Path calibrated = root.resolve("calibrated-float");
+        Files.createDirectories(calibrated.resolve("checkpoints"));
+        Files.copy(floatRun.resolve("config.json"), calibrated.resolve("config.json"));
+        Map<String, String> meta = new LinkedHashMap<>(ModelCheckpoint.readHeader(RunEvaluation.bestCheckpoint(floatRun))
+                .metadata());
+        meta.putAll(new DepthCorrection(0.05, 0.01).toMetadata(40));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            ModelCheckpoint.save(ModelCheckpoint.load(RunEvaluation.bestCheckpoint(floatRun), m),
+                    RunEvaluation.bestCheckpoint(calibrated), meta);
+        }
+        QuantizeSettings s = new QuantizeSettings(calibrated.toString(), RunEvaluation.bestCheckpoint(calibrated).toString(),
+                "head=8", List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
+        RunConfig cfg = QuantizeJob.configFor(calibrated, null, s, null, null, List.of("mqat", "quantize"));
+        assertThat(cfg.train().depthCalibrationImages()).isEqualTo(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
+        Path qrun = root.resolve("calibrated-q");
+        QuantizeJob.run(cfg, qrun, false);
+        for (Path ckpt : List.of(qrun.resolve("stages/1-head/stage.ckpt"), RunEvaluation.bestCheckpoint(qrun))) {
+            // refitted on the quantized network's own poses (the 8 training images), not copied from the source
+            assertThat(ModelCheckpoint.readHeader(ckpt).metadata()).as("metadata of %s", ckpt)
+                    .containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY)
+                    .doesNotContainEntry(DepthCorrection.SAMPLES_KEY, "40");
+        }
     }
 
     @Test
