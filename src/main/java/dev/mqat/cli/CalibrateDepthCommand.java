@@ -19,27 +19,21 @@ final class CalibrateDepthCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder (from mqat train or mqat quantize).")
-    Path run;
-
-    @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "NAME", description = "Checkpoint in RUN/checkpoints: best or last. Default: ${DEFAULT-VALUE}.")
-    String checkpoint;
+    @Mixin
+    CheckpointTarget target;
 
     @Option(names = "--images", defaultValue = "" + TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES, paramLabel = "N", description = "Training images to fit on. Default: ${DEFAULT-VALUE}.")
     int images;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the calibrated checkpoint here (default: replace the checkpoint).")
-    Path out;
-
     @Override
     public void run() {
-        Path file = CalibrateBnCommand.checkpointFile(run, checkpoint);
+        Path file = target.file();
         if (images < 1) {
             throw new UsageException("--images must be at least 1, found " + images);
         }
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(run, file, out == null ? file : out, 0, images);
+            r = CalibrationJob.run(target.run, file, target.outFile(), 0, images);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

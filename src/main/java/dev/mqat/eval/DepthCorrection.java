@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Removes the systematic depth bias of a trained network's poses: {@code ln(z_pred / z_true) = a + b ln(z_pred / 1 m)}.
@@ -114,13 +113,12 @@ public record DepthCorrection(double logBiasAt1m, double logBiasSlope) {
         }
         List<double[]> pairs = new ArrayList<>();
         for (EvalTarget t : targets) {
-            Optional.ofNullable(best.get(t.key())).ifPresent(e -> {
-                double zPred = e.objectToCamera().t(2);
-                double zTrue = t.depthMm();
-                if (zPred > 0 && zTrue > 0 && Math.abs(Math.log(zPred / zTrue)) < Math.log(MAX_RATIO)) {
-                    pairs.add(new double[] {Math.log(zPred / 1000.0), Math.log(zPred / zTrue)});
-                }
-            });
+            PoseEstimate e = best.get(t.key());
+            double zPred = e == null ? Double.NaN : e.objectToCamera().t(2);
+            double zTrue = t.depthMm();
+            if (zPred > 0 && zTrue > 0 && Math.abs(Math.log(zPred / zTrue)) < Math.log(MAX_RATIO)) {
+                pairs.add(new double[] {Math.log(zPred / 1000.0), Math.log(zPred / zTrue)});
+            }
         }
         if (pairs.size() < MIN_SAMPLES) {
             return new Fit(NONE, pairs.size());
