@@ -98,6 +98,12 @@ final class TrainCommand implements Runnable {
                     + "training images and store the correction in the checkpoint (0 = raw PnP poses). Default: ${DEFAULT-VALUE}.")
     int depthCalibration;
 
+    @Option(names = "--rotations", defaultValue = "4", paramLabel = "N", description = "Views of each image at inference "
+            + "(validation, eval, predict), their corner correspondences pooled into one PnP per object: 1 = the image as it is, "
+            + "2 = also turned by 180 degrees, 4 = every quarter turn (N times the forward passes). Stored in config.json "
+            + "(decoder.rotations). Default: ${DEFAULT-VALUE}.")
+    int rotations;
+
     @Option(names = "--init", paramLabel = "CKPT|RUN", description = "Start from the weights of this checkpoint (or run folder: "
             + "its best.ckpt) instead of random ones, with a new optimizer and schedule; the architecture must match.")
     Path init;
@@ -167,7 +173,7 @@ final class TrainCommand implements Runnable {
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             return new RunConfig(command, data.toString(), objects, model, train, LossConfig.defaults().withPositivesPerObject(positives),
-                    DecoderConfig.defaults(), PnpConfig.defaults(), valImages, device, Provenance.current());
+                    DecoderConfig.defaults().withRotations(rotations), PnpConfig.defaults(), valImages, device, Provenance.current());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -20,12 +20,16 @@ import dev.mqat.model.HostArrays;
 import dev.mqat.model.PoseNet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Predicts object poses with a pose network: forward pass, {@link CornerDecoder} (confident cells, per-level
  * selection by predicted size, pooled corner correspondences), then one EPnP + RANSAC per object
- * ({@link PnpSolver}), as WDR's post-processing does, then the network's {@link DepthCorrection}.
+ * ({@link PnpSolver}), as WDR's post-processing does, then the network's {@link DepthCorrection}. With
+ * {@link DecoderConfig#rotations} above 1 the image is also seen turned by quarter turns ({@link QuarterTurns})
+ * and every view's correspondences go into that one PnP.
  *
  * <p>Poses come out in the frame of the camera the input image was taken with: the image's intrinsics at
  * network resolution already describe the resize, so no second PnP is needed to map back.
@@ -50,6 +54,7 @@ public final class PosePredictor {
     private final double[][][] classCornersMm;
     private final int batchSize;
     private final DepthCorrection depthCorrection;
+    private final int rotations;
 
     /**
      * @param net initialised network (inference mode is used; weights are not changed)
@@ -69,6 +74,7 @@ public final class PosePredictor {
         this.classCornersMm = classCornersMm.clone();
         this.batchSize = batchSize;
         this.depthCorrection = depthCorrection;
+        this.rotations = decoderConfig.rotations();
     }
 
     /** Predictions for each image, in input order (an empty list where nothing was detected). */
@@ -77,13 +83,7 @@ public final class PosePredictor {
         ParameterStore store = new ParameterStore(manager, false);
         for (int from = 0; from < images.size(); from += batchSize) {
             List<InputImage> batch = images.subList(from, Math.min(images.size(), from + batchSize));
-            List<List<CornerCorrespondences>> decoded;
-            try (NDScope scope = new NDScope()) {
-                int s = batch.get(0).sizePx();
-                NDArray input = HostArrays.copyOf(manager, BatchLoader.normalize(batch), new Shape(batch.size(), 3, s, s));
-                NDList outputs = net.forward(store, new NDList(input), false);
-                decoded = decoder.decode(outputs, classCornersMm);
-            }
+            List<List<CornerCorrespondences>> decoded = decodeViews(store, batch);
             for (int i = 0; i < batch.size(); i++) {
                 List<Prediction> predictions = new ArrayList<>();
                 for (CornerCorrespondences c : decoded.get(i)) {
@@ -94,6 +94,40 @@ public final class PosePredictor {
                 }
                 out.add(predictions);
             }
+        }
+        return out;
+    }
+
+    /**
+     * Per image, per detected class, the correspondences of every view ({@link DecoderConfig#rotations} quarter
+     * turns, evenly spaced) mapped back to the image and pooled; a class found in any view is kept.
+     */
+    private List<List<CornerCorrespondences>> decodeViews(ParameterStore store, List<InputImage> batch) {
+        int s = batch.get(0).sizePx();
+        float[] pixels = BatchLoader.normalize(batch);
+        List<Map<Integer, CornerCorrespondences>> pooled = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            pooled.add(new TreeMap<>());
+        }
+        for (int view = 0; view < rotations; view++) {
+            int turns = view * 4 / rotations;
+            List<List<CornerCorrespondences>> decoded;
+            try (NDScope scope = new NDScope()) {
+                NDArray input = HostArrays.copyOf(manager, pixels, new Shape(batch.size(), 3, s, s));
+                NDList outputs = net.forward(store, new NDList(QuarterTurns.turn(input, turns)), false);
+                decoded = decoder.decode(outputs, classCornersMm);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                for (CornerCorrespondences c : decoded.get(i)) {
+                    double[] points = c.imagePointsPx();
+                    QuarterTurns.unturn(points, turns, s);
+                    pooled.get(i).merge(c.classIndex(), c.withImagePoints(points), CornerCorrespondences::pooledWith);
+                }
+            }
+        }
+        List<List<CornerCorrespondences>> out = new ArrayList<>();
+        for (Map<Integer, CornerCorrespondences> m : pooled) {
+            out.add(new ArrayList<>(m.values()));
         }
         return out;
     }

@@ -29,6 +29,35 @@ public record CornerCorrespondences(int classIndex, double confidence, int[] cel
         return imagePointsPx.length / 2;
     }
 
+    /**
+     * This object's correspondences followed by {@code other}'s (the same object seen in another view of the
+     * image), for one PnP over both: the higher confidence, the cells of both in that order.
+     */
+    public CornerCorrespondences pooledWith(CornerCorrespondences other) {
+        if (other.classIndex != classIndex) {
+            throw new IllegalArgumentException("pooling class " + other.classIndex + " into class " + classIndex);
+        }
+        return new CornerCorrespondences(classIndex, Math.max(confidence, other.confidence), concat(cells, other.cells),
+                concat(imagePointsPx, other.imagePointsPx), concat(objectPointsMm, other.objectPointsMm));
+    }
+
+    /** These correspondences with other image points (same order and count), e.g. mapped to another frame. */
+    public CornerCorrespondences withImagePoints(double[] pointsPx) {
+        return new CornerCorrespondences(classIndex, confidence, cells, pointsPx, objectPointsMm);
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** The image points as rows {u, v}, the layout {@code PnpSolver.solve} takes (new arrays). */
     public double[][] imagePointRows() {
         double[][] rows = new double[size()][];

@@ -6,10 +6,16 @@ package dev.mqat.model;
  * @param confidenceThreshold cells whose class probability exceeds this are candidates (default 0.3)
  * @param cellsPerObject cells pooled per object, spread over levels by predicted size (default 10)
  * @param levelLambda sharpness of the level spread, as in training (default 1.0)
+ * @param rotations views of each image whose correspondences are pooled into one PnP per object: 1 = the image as
+ *     it is (WDR), 2 = also turned by 180 degrees, 4 = every quarter turn (mqat's default). A config written before
+ *     this setting existed has no value (0 when read) and means 1, the single view it was evaluated with.
  */
-public record DecoderConfig(double confidenceThreshold, int cellsPerObject, double levelLambda) {
+public record DecoderConfig(double confidenceThreshold, int cellsPerObject, double levelLambda, int rotations) {
 
     public DecoderConfig {
+        if (rotations == 0) {
+            rotations = 1;
+        }
         if (!(confidenceThreshold >= 0 && confidenceThreshold < 1)) {
             throw new IllegalArgumentException("decoder.confidenceThreshold: must be in [0, 1), found " + confidenceThreshold);
         }
@@ -19,18 +25,25 @@ public record DecoderConfig(double confidenceThreshold, int cellsPerObject, doub
         if (!(levelLambda > 0) || Double.isInfinite(levelLambda)) {
             throw new IllegalArgumentException("decoder.levelLambda: must be positive, found " + levelLambda);
         }
+        if (rotations != 1 && rotations != 2 && rotations != 4) {
+            throw new IllegalArgumentException("decoder.rotations: must be 1, 2 or 4, found " + rotations);
+        }
     }
 
-    /** Threshold 0.3, 10 cells, lambda 1 (WDR). */
+    /** Threshold 0.3, 10 cells, lambda 1 (WDR), pooled over the four quarter turns of the image. */
     public static DecoderConfig defaults() {
-        return new DecoderConfig(0.3, 10, 1.0);
+        return new DecoderConfig(0.3, 10, 1.0, 4);
     }
 
     public DecoderConfig withConfidenceThreshold(double t) {
-        return new DecoderConfig(t, cellsPerObject, levelLambda);
+        return new DecoderConfig(t, cellsPerObject, levelLambda, rotations);
     }
 
     public DecoderConfig withCellsPerObject(int n) {
-        return new DecoderConfig(confidenceThreshold, n, levelLambda);
+        return new DecoderConfig(confidenceThreshold, n, levelLambda, rotations);
+    }
+
+    public DecoderConfig withRotations(int n) {
+        return new DecoderConfig(confidenceThreshold, cellsPerObject, levelLambda, n);
     }
 }

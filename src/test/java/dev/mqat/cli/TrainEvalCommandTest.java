@@ -72,6 +72,7 @@ class TrainEvalCommandTest {
         assertThat(config.path("model").path("inputSizePx").asInt()).isEqualTo(64);
         assertThat(config.path("objects").size()).isEqualTo(1);
         assertThat(config.path("train").path("depthCalibrationImages").asInt()).isEqualTo(1024);
+        assertThat(config.path("decoder").path("rotations").asInt()).as("inference views").isEqualTo(4);
         // the fit ran at the checkpoint (a 3-step model finds too few poses for a correction, so it records none)
         assertThat(ModelCheckpoint.readHeader(run.resolve("checkpoints/best.ckpt")).metadata())
                 .containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY, DepthCorrection.SAMPLES_KEY);
@@ -281,5 +282,9 @@ class TrainEvalCommandTest {
         Object[] r = MainTest.run("train", "--data", data.toString(), "--out", run.toString(), "--steps", "1");
         assertThat(r[0]).as("non-empty run folder without --resume").isEqualTo(2);
         assertThat(((String) r[1]).strip()).contains("--resume");
+        Object[] v = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r5").toString(), "--rotations", "3");
+        assertThat(v[0]).as("three views").isEqualTo(2);
+        assertThat(((String) v[1]).strip()).doesNotContain("\n").contains("decoder.rotations").contains("3");
+        assertThat(tmp.resolve("r5")).doesNotExist();
     }
 }

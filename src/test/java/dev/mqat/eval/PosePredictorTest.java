@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Post-processing on ground-truth-encoded network outputs recovers the ground-truth pose. */
+/** Post-processing on ground-truth-encoded network outputs recovers the ground-truth pose, in any view. */
 class PosePredictorTest {
 
     @Test
@@ -63,6 +63,49 @@ class PosePredictorTest {
         }
         assertThat(solved).isEqualTo(20);
         assertThat(pooled).as("trials whose pose came from several pooled cells").isGreaterThan(10);
+    }
+
+    /**
+     * A quarter turn of an image whose principal point is its centre is a roll of the camera about its axis
+     * ((X, Y, Z) to (Y, -X, Z)): the truth encoded as the turned view shows it, decoded and unturned, gives the
+     * true pose in the unturned image.
+     */
+    @Test
+    void turnedViewUnturnedDecodesToTheTruePose() {
+        ModelConfig config = ModelConfig.defaults();
+        int px = config.inputSizePx();
+        AnchorGrid grid = AnchorGrid.of(config, px, px);
+        CameraIntrinsics cam = new CameraIntrinsics(150, 150, (px - 1) / 2.0, (px - 1) / 2.0, px, px);
+        double[][] box = new double[8][];
+        for (int i = 0; i < 8; i++) {
+            box[i] = new double[] {(i & 4) != 0 ? 72 : -73, (i & 2) != 0 ? 70 : -70, (i & 1) != 0 ? 80 : -81};
+        }
+        Pose roll = new Pose(new double[] {0, 1, 0, -1, 0, 0, 0, 0, 1}, new double[3]);
+        TargetAssigner assigner = new TargetAssigner(grid, LossConfig.defaults());
+        CornerDecoder decoder = new CornerDecoder(grid, DecoderConfig.defaults());
+        PnpSolver pnp = new PnpSolver(PnpConfig.defaults());
+        SplittableRandom r = new SplittableRandom(5);
+        for (int trial = 0; trial < 12; trial++) {
+            int turns = 1 + trial % 3;
+            double z = 450 + r.nextDouble() * 3300;
+            Pose truth = new Pose(randomRotation(r), new double[] {r.nextDouble(-0.2, 0.2) * z, r.nextDouble(-0.2, 0.2) * z, z});
+            Pose seen = truth;
+            for (int t = 0; t < turns; t++) {
+                seen = roll.compose(seen);
+            }
+            ObjectInstance object = ObjectInstance.of(0, seen, box, cam, 178, projectedBoxMask(seen, box, cam, px));
+            ImageTargets targets = assigner.assign(List.of(object), cam, r.split());
+            float[] logits = new float[grid.cellCount()];
+            for (int cell = 0; cell < logits.length; cell++) {
+                logits[cell] = targets.label(cell) > 0 ? 4f : -6f;
+            }
+            CornerCorrespondences decoded = decoder.decode(logits, targets.offsets(), new double[][][] {box}).get(0);
+            double[] points = decoded.imagePointsPx();
+            QuarterTurns.unturn(points, turns, px);
+            Pose found = PosePredictor.solve(pnp, decoded.withImagePoints(points), cam).orElseThrow().objectToCamera();
+            assertThat(found.rotationErrorDeg(truth)).as("rotation error, %d turns, trial %d", turns, trial).isLessThan(0.1);
+            assertThat(found.translationErrorMm(truth)).as("translation error, trial %d", trial).isLessThan(0.001 * z);
+        }
     }
 
     private static boolean[] projectedBoxMask(Pose pose, double[][] box, CameraIntrinsics cam, int px) {

@@ -1,0 +1,19 @@
+package dev.mqat.mqat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mqat.model.DecoderConfig;
+import org.junit.jupiter.api.Test;
+
+class RunConfigTest {
+
+    @Test
+    void aDecoderWrittenBeforeRotationsExistedReadsAsOneView() throws Exception {
+        DecoderConfig old = RunConfig.JSON.readValue("{\"confidenceThreshold\": 0.3, \"cellsPerObject\": 10, \"levelLambda\": 1.0}",
+                DecoderConfig.class);
+        assertThat(old.rotations()).isEqualTo(1);
+        String now = RunConfig.JSON.writeValueAsString(DecoderConfig.defaults());
+        assertThat(now).contains("\"rotations\" : 4");
+        assertThat(RunConfig.JSON.readValue(now, DecoderConfig.class)).isEqualTo(DecoderConfig.defaults());
+    }
+}
