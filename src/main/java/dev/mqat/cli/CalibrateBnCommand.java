@@ -1,6 +1,7 @@
 package dev.mqat.cli;
 
 import dev.mqat.mqat.CalibrationJob;
+import java.nio.file.Path;
 import dev.mqat.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,9 +26,10 @@ final class CalibrateBnCommand implements Runnable {
 
     @Override
     public void run() {
+        Path file = target.file();
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(target.run, target.file(), target.outFile(), batches, 0);
+            r = CalibrationJob.run(target.run, file, target.outFile(file), batches, 0);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -33,7 +33,7 @@ final class CalibrateDepthCommand implements Runnable {
         }
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(target.run, file, target.outFile(), 0, images);
+            r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -34,8 +34,8 @@ final class CheckpointTarget {
         return file;
     }
 
-    /** Where to write: {@code --out}, else the checkpoint itself. */
-    Path outFile() {
-        return out == null ? file() : out;
+    /** Where to write: {@code --out}, else {@code checkpoint} (the file {@link #file()} returned) itself. */
+    Path outFile(Path checkpoint) {
+        return out == null ? checkpoint : out;
     }
 }

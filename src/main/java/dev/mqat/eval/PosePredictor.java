@@ -104,24 +104,24 @@ public final class PosePredictor {
      */
     private List<List<CornerCorrespondences>> decodeViews(ParameterStore store, List<InputImage> batch) {
         int s = batch.get(0).sizePx();
-        float[] pixels = BatchLoader.normalize(batch);
         List<Map<Integer, CornerCorrespondences>> pooled = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             pooled.add(new TreeMap<>());
         }
-        for (int view = 0; view < rotations; view++) {
-            int turns = view * 4 / rotations;
-            List<List<CornerCorrespondences>> decoded;
-            try (NDScope scope = new NDScope()) {
-                NDArray input = HostArrays.copyOf(manager, pixels, new Shape(batch.size(), 3, s, s));
-                NDList outputs = net.forward(store, new NDList(QuarterTurns.turn(input, turns)), false);
-                decoded = decoder.decode(outputs, classCornersMm);
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                for (CornerCorrespondences c : decoded.get(i)) {
-                    double[] points = c.imagePointsPx();
-                    QuarterTurns.unturn(points, turns, s);
-                    pooled.get(i).merge(c.classIndex(), c.withImagePoints(points), CornerCorrespondences::pooledWith);
+        try (NDScope scope = new NDScope()) {
+            NDArray input = HostArrays.copyOf(manager, BatchLoader.normalize(batch), new Shape(batch.size(), 3, s, s));
+            for (int view = 0; view < rotations; view++) {
+                int turns = view * 4 / rotations;
+                List<List<CornerCorrespondences>> decoded;
+                try (NDScope viewScope = new NDScope()) {
+                    decoded = decoder.decode(net.forward(store, new NDList(QuarterTurns.turn(input, turns)), false), classCornersMm);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    for (CornerCorrespondences c : decoded.get(i)) {
+                        double[] points = c.imagePointsPx();
+                        QuarterTurns.unturn(points, turns, s);
+                        pooled.get(i).merge(c.classIndex(), c.withImagePoints(points), CornerCorrespondences::pooledWith);
+                    }
                 }
             }
         }
