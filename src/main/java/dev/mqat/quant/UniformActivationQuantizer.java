@@ -59,7 +59,7 @@ public final class UniformActivationQuantizer extends ActivationQuantizer {
         NDArray step;
         if (spec.method() == ActivationQuantMethod.LSQ) {
             if (!ready) {
-                requireTraining(training);
+                requireTraining(training, s);
                 input.stopGradient().abs().mean().mul((float) (2.0 / Math.sqrt(qp))).maximum(1e-8f).reshape(1).copyTo(s);
                 ready = true;
             }
@@ -72,17 +72,19 @@ public final class UniformActivationQuantizer extends ActivationQuantizer {
                 (ready ? s.mul(1 - MOMENTUM).add(batchMax.mul(MOMENTUM)) : batchMax).copyTo(s);
                 ready = true;
             } else {
-                requireTraining(ready);
+                requireTraining(ready, s);
             }
             step = s.stopGradient().div(qp);
         }
         return FakeQuant.apply(input, step, spec.minCode(), qp, false);
     }
 
-    private void requireTraining(boolean ok) {
+    private void requireTraining(boolean ok, NDArray s) {
         if (!ok) {
+            // the state value tells an untrained quantizer (0) from one a non-finite update spoilt (NaN)
             throw new IllegalStateException("activation quantizer (" + spec.method() + ", " + spec.bits()
-                    + " bits) has no range yet; run a training forward first or load a checkpoint holding its state");
+                    + " bits) has no range yet (" + state.getName() + " " + s.getFloat()
+                    + "); run a training forward first or load a checkpoint holding its state");
         }
     }
 

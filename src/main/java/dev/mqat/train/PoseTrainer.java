@@ -210,14 +210,8 @@ public final class PoseTrainer {
                         parts.put("pos", (double) loss.positives());
                     }
                     if (!Double.isFinite(lastLoss)) {
-                        Map<String, Object> stop = new LinkedHashMap<>();
-                        stop.put("event", "stopped");
-                        stop.put("step", step + 1);
-                        stop.put("reason", "loss is " + lastLoss);
-                        appendLog(runDir, stop);
-                        throw new IllegalStateException("loss is " + lastLoss + " at step " + step + " (lr " + lr + "); stopped, "
-                                + (checkpointed ? "the last good checkpoint is " + last : "before the first checkpoint")
-                                + "; try a lower --lr");
+                        throw stop(runDir, step + 1, "loss is " + lastLoss + " at step " + step + " (lr " + lr + ")",
+                                checkpointed ? last : null);
                     }
                     optimizer.step(lr);
                     step++;
@@ -240,14 +234,14 @@ public final class PoseTrainer {
                     boolean atEnd = step >= totalSteps;
                     if (step % validateEvery == 0 || atEnd) {
                         bestScore = validateAndSave(net, calibrate, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
-                                secondsSince(startNanos));
+                                secondsSince(startNanos), checkpointed ? last : null);
                         checkpointed = true;
                     }
                 }
             }
             if (config.timeLimitSeconds() > 0 && step % validateEvery != 0) {
                 bestScore = validateAndSave(net, calibrate, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
-                        secondsSince(startNanos));
+                        secondsSince(startNanos), checkpointed ? last : null);
             }
             if (Double.isNaN(bestScore)) {
                 // nothing was scored: the final step, as last.ckpt holds it (calibrated, with its metadata), is the best
@@ -266,13 +260,48 @@ public final class PoseTrainer {
         }
     }
 
+    /** Logs a {@code stopped} event and returns the exception that ends the run, naming what is kept. */
+    private static IllegalStateException stop(Path runDir, long step, String reason, Path lastGood) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "stopped");
+        line.put("step", step);
+        line.put("reason", reason);
+        appendLog(runDir, line);
+        return new IllegalStateException(reason + "; stopped, "
+                + (lastGood != null ? "the last good checkpoint is " + lastGood : "before the first checkpoint")
+                + "; try a lower --lr");
+    }
+
+    /** The name of the first parameter holding a NaN or an infinity, null when all are finite. */
+    private static String firstNonFinite(PoseNet net) {
+        for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
+            if (!e.getValue().isInitialized()) {
+                continue;
+            }
+            try (NDScope scope = new NDScope()) {
+                NDArray a = e.getValue().getArray();
+                if (a.isNaN().logicalOr(a.isInfinite()).any().getBoolean()) {
+                    return e.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
     /**
      * Scores the network, saves {@code best.ckpt} when the score improves and always {@code last.*}, logs the
-     * validation; returns the new best score.
+     * validation; returns the new best score. Stops the run instead when a parameter is not finite.
+     *
+     * @param lastGood the checkpoint kept from before, null if none
      */
     private static double validateAndSave(PoseNet net, Runnable calibrate, Validator validator,
             ParameterOptimizer optimizer, Path ckptDir, Path runDir, long step, long perEpoch, double bestScore,
-            double elapsedSeconds) {
+            double elapsedSeconds, Path lastGood) {
+        // the last update can spoil a parameter after a finite loss: such a network is never checkpointed
+        String spoilt = firstNonFinite(net);
+        if (spoilt != null) {
+            throw stop(runDir, step, "parameter " + spoilt + " is not finite after step " + step, lastGood);
+        }
         calibrate.run();
         Validation validation = validator == null ? Validation.of(Double.NaN) : validator.validate(net);
         double score = validation.score();

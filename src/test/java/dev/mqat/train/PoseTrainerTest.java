@@ -256,6 +256,29 @@ class PoseTrainerTest {
     }
 
     @Test
+    void aParameterSpoiltByTheLastUpdateIsNeverCheckpointed() throws Exception {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
+        int[] calls = {0};
+        // from the 8th forward: the loss value is unchanged, its gradient NaN (0 * d sqrt(x)/dx at x = 0)
+        PoseTrainer.Objective nanGradientAtEight = (out, batch) -> {
+            LossParts p = objective(out, batch);
+            if (++calls[0] < 8) {
+                return p;
+            }
+            NDArray logits = out.get(1);
+            NDArray l = p.total().add(logits.sub(logits.stopGradient()).sqrt().sum().mul(0f));
+            return new LossParts(l, p.classification(), p.regression(), 0);
+        };
+        Path run = tmp.resolve("g8");
+        assertThatThrownBy(() -> train(run, config, nanGradientAtEight, false)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is not finite after step 8").hasMessageContaining("last good checkpoint is");
+        assertThat(dev.mqat.model.ModelCheckpoint.readHeader(run.resolve("checkpoints/last.ckpt")).metadata().get("step"))
+                .isEqualTo("4");
+        List<String> log = Files.readAllLines(run.resolve("log.jsonl"));
+        assertThat(log.get(log.size() - 1)).contains("\"event\":\"stopped\"").contains("\"step\":8");
+    }
+
+    @Test
     void nanLossStopsWithAClearMessage() {
         TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 5, 0);
         PoseTrainer.Objective nan = (out, batch) -> {
