@@ -8,10 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.mqat.data.BatchLoader;
 import dev.mqat.data.InputImage;
+import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.geometry.PnpConfig;
 import dev.mqat.geometry.PnpResult;
 import dev.mqat.geometry.PnpSolver;
 import dev.mqat.geometry.Pose;
+import dev.mqat.geometry.Projection;
 import dev.mqat.model.AnchorGrid;
 import dev.mqat.model.CornerCorrespondences;
 import dev.mqat.model.CornerDecoder;
@@ -29,12 +31,16 @@ import java.util.TreeMap;
  * selection by predicted size, pooled corner correspondences), then one EPnP + RANSAC per object
  * ({@link PnpSolver}), as WDR's post-processing does, then the network's {@link DepthCorrection}. With
  * {@link DecoderConfig#rotations} above 1 the image is also seen turned by quarter turns ({@link QuarterTurns})
- * and every view's correspondences go into that one PnP.
+ * and every view's correspondences go into that one PnP. An object whose first-pass box is smaller than
+ * {@link DecoderConfig#zoomBelowPx} is seen a second time, magnified twice about its centre ({@link ZoomView}, with
+ * the same views), and PnP is solved again on both passes' correspondences pooled.
  *
  * <p>Poses come out in the frame of the camera the input image was taken with: the image's intrinsics at
  * network resolution already describe the resize, so no second PnP is needed to map back.
  */
 public final class PosePredictor {
+    /** Magnification of a second look ({@link DecoderConfig#zoomBelowPx}). */
+    static final double ZOOM = 2.0;
 
     /**
      * One detected object.
@@ -55,6 +61,7 @@ public final class PosePredictor {
     private final int batchSize;
     private final DepthCorrection depthCorrection;
     private final int rotations;
+    private final double zoomBelowPx;
 
     /**
      * @param net initialised network (inference mode is used; weights are not changed)
@@ -75,6 +82,7 @@ public final class PosePredictor {
         this.batchSize = batchSize;
         this.depthCorrection = depthCorrection;
         this.rotations = decoderConfig.rotations();
+        this.zoomBelowPx = decoderConfig.zoomBelowPx();
     }
 
     /** Predictions for each image, in input order (an empty list where nothing was detected). */
@@ -84,18 +92,72 @@ public final class PosePredictor {
         for (int from = 0; from < images.size(); from += batchSize) {
             List<InputImage> batch = images.subList(from, Math.min(images.size(), from + batchSize));
             List<List<CornerCorrespondences>> decoded = decodeViews(store, batch);
+            List<SecondLook> looks = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
+                InputImage image = batch.get(i);
                 List<Prediction> predictions = new ArrayList<>();
                 for (CornerCorrespondences c : decoded.get(i)) {
-                    solve(pnp, c, batch.get(i).camera())
-                            .map(p -> new Prediction(p.classIndex(), p.confidence(), depthCorrection.apply(p.objectToCamera()),
-                                    p.inliers(), p.correspondences()))
-                            .ifPresent(predictions::add);
+                    Optional<Prediction> first = solve(pnp, c, image.camera());
+                    if (first.isEmpty()) {
+                        continue;
+                    }
+                    double[] box = projectedBox(first.get(), image.camera());
+                    if (Math.max(box[2] - box[0], box[3] - box[1]) < zoomBelowPx) {
+                        looks.add(new SecondLook(predictions, predictions.size(), image, c,
+                                ZoomView.centredOn(image, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, ZOOM)));
+                    }
+                    predictions.add(corrected(first.get()));
                 }
                 out.add(predictions);
             }
+            for (int k = 0; k < looks.size(); k += batchSize) {
+                takeSecondLooks(store, looks.subList(k, Math.min(looks.size(), k + batchSize)));
+            }
         }
         return out;
+    }
+
+    /** A small object to see again magnified: where its prediction sits and the correspondences it came from. */
+    private record SecondLook(List<Prediction> predictions, int slot, InputImage image, CornerCorrespondences first,
+            ZoomView view) {}
+
+    /**
+     * Decodes the magnified views and, for each object found again there, solves PnP on the first pass's
+     * correspondences pooled with the magnified view's (mapped back to the image); replaces the prediction when PnP
+     * finds a pose. An object not found again keeps its first-pass pose.
+     */
+    private void takeSecondLooks(ParameterStore store, List<SecondLook> looks) {
+        List<List<CornerCorrespondences>> decoded = decodeViews(store, looks.stream().map(l -> l.view().image()).toList());
+        for (int k = 0; k < looks.size(); k++) {
+            SecondLook look = looks.get(k);
+            for (CornerCorrespondences c : decoded.get(k)) {
+                if (c.classIndex() != look.first().classIndex()) {
+                    continue;
+                }
+                double[] points = c.imagePointsPx();
+                look.view().toSource(points);
+                solve(pnp, look.first().pooledWith(c.withImagePoints(points)), look.image().camera())
+                        .ifPresent(p -> look.predictions().set(look.slot(), corrected(p)));
+            }
+        }
+    }
+
+    private Prediction corrected(Prediction p) {
+        return new Prediction(p.classIndex(), p.confidence(), depthCorrection.apply(p.objectToCamera()), p.inliers(),
+                p.correspondences());
+    }
+
+    /** {minU, minV, maxU, maxV} of the object's box corners projected with its first-pass pose, px. */
+    private double[] projectedBox(Prediction p, CameraIntrinsics camera) {
+        double[] box = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY};
+        for (double[] uv : Projection.project(p.objectToCamera(), camera, classCornersMm[p.classIndex()])) {
+            box[0] = Math.min(box[0], uv[0]);
+            box[1] = Math.min(box[1], uv[1]);
+            box[2] = Math.max(box[2], uv[0]);
+            box[3] = Math.max(box[3], uv[1]);
+        }
+        return box;
     }
 
     /**
@@ -133,7 +195,7 @@ public final class PosePredictor {
     }
 
     /** EPnP + RANSAC on one object's pooled correspondences; empty when PnP finds no pose. */
-    public static Optional<Prediction> solve(PnpSolver pnp, CornerCorrespondences c, dev.mqat.geometry.CameraIntrinsics camera) {
+    public static Optional<Prediction> solve(PnpSolver pnp, CornerCorrespondences c, CameraIntrinsics camera) {
         int n = c.size();
         double[] px = c.imagePointsPx();
         double[] mm = c.objectPointsMm();

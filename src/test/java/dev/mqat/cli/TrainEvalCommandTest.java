@@ -73,6 +73,7 @@ class TrainEvalCommandTest {
         assertThat(config.path("objects").size()).isEqualTo(1);
         assertThat(config.path("train").path("depthCalibrationImages").asInt()).isEqualTo(1024);
         assertThat(config.path("decoder").path("rotations").asInt()).as("inference views").isEqualTo(4);
+        assertThat(config.path("decoder").path("zoomBelowPx").asDouble()).as("second look").isEqualTo(64.0);
         // the fit ran at the checkpoint (a 3-step model finds too few poses for a correction, so it records none)
         assertThat(ModelCheckpoint.readHeader(run.resolve("checkpoints/best.ckpt")).metadata())
                 .containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY, DepthCorrection.SAMPLES_KEY);
@@ -286,5 +287,9 @@ class TrainEvalCommandTest {
         assertThat(v[0]).as("three views").isEqualTo(2);
         assertThat(((String) v[1]).strip()).doesNotContain("\n").contains("decoder.rotations").contains("3");
         assertThat(tmp.resolve("r5")).doesNotExist();
+        Object[] z = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r6").toString(), "--zoom-below", "-5");
+        assertThat(z[0]).as("negative second-look size").isEqualTo(2);
+        assertThat(((String) z[1]).strip()).doesNotContain("\n").contains("decoder.zoomBelowPx").contains("-5");
+        assertThat(tmp.resolve("r6")).doesNotExist();
     }
 }

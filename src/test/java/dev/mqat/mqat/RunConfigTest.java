@@ -12,8 +12,9 @@ class RunConfigTest {
         DecoderConfig old = RunConfig.JSON.readValue("{\"confidenceThreshold\": 0.3, \"cellsPerObject\": 10, \"levelLambda\": 1.0}",
                 DecoderConfig.class);
         assertThat(old.rotations()).isEqualTo(1);
+        assertThat(old.zoomBelowPx()).as("no second look in a config written before it existed").isZero();
         String now = RunConfig.JSON.writeValueAsString(DecoderConfig.defaults());
-        assertThat(now).contains("\"rotations\" : 4");
+        assertThat(now).contains("\"rotations\" : 4").contains("\"zoomBelowPx\" : 64.0");
         assertThat(RunConfig.JSON.readValue(now, DecoderConfig.class)).isEqualTo(DecoderConfig.defaults());
     }
 }

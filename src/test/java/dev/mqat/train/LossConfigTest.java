@@ -32,7 +32,9 @@ class LossConfigTest {
         assertThatThrownBy(() -> DecoderConfig.defaults().withConfidenceThreshold(1.2))
                 .hasMessageContaining("decoder.confidenceThreshold");
         assertThatThrownBy(() -> DecoderConfig.defaults().withCellsPerObject(0)).hasMessageContaining("decoder.cellsPerObject");
-        assertThatThrownBy(() -> new DecoderConfig(0.3, 10, 0, 1)).hasMessageContaining("decoder.levelLambda");
+        assertThatThrownBy(() -> new DecoderConfig(0.3, 10, 1, 1, -1)).hasMessageContaining("decoder.zoomBelowPx")
+                .hasMessageContaining("-1");
+        assertThatThrownBy(() -> new DecoderConfig(0.3, 10, 0, 1, 0)).hasMessageContaining("decoder.levelLambda");
         assertThatThrownBy(() -> DecoderConfig.defaults().withRotations(3)).hasMessageContaining("decoder.rotations");
         assertThat(DecoderConfig.defaults().withRotations(2).rotations()).isEqualTo(2);
     }
