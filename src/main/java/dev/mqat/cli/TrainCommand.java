@@ -105,10 +105,15 @@ final class TrainCommand implements Runnable {
     int rotations;
 
     @Option(names = "--zoom-below", defaultValue = "64", paramLabel = "PX", description = "At inference, an object whose "
-            + "first-pass box is smaller than this is seen again magnified twice about its centre, and PnP is solved on both "
-            + "passes' correspondences pooled (about one more set of forward passes per such object; 0 = off). Stored in "
-            + "config.json (decoder.zoomBelowPx). Default: ${DEFAULT-VALUE}.")
+            + "first-pass box is smaller than this is seen again magnified about its centre (--zoom), and PnP is solved on the "
+            + "correspondences of all passes pooled (0 = off). Stored in config.json (decoder.zoomBelowPx). "
+            + "Default: ${DEFAULT-VALUE}.")
     double zoomBelow;
+
+    @Option(names = "--zoom", defaultValue = "1.3,1.7", split = ",", paramLabel = "X", description = "Magnifications of those "
+            + "second looks, each above 1; each costs the forward passes of one more image per small object. Stored in "
+            + "config.json (decoder.zooms). Default: ${DEFAULT-VALUE}.")
+    List<Double> zooms;
 
     @Option(names = "--init", paramLabel = "CKPT|RUN", description = "Start from the weights of this checkpoint (or run folder: "
             + "its best.ckpt) instead of random ones, with a new optimizer and schedule; the architecture must match.")
@@ -179,7 +184,7 @@ final class TrainCommand implements Runnable {
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             return new RunConfig(command, data.toString(), objects, model, train, LossConfig.defaults().withPositivesPerObject(positives),
-                    DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow), PnpConfig.defaults(), valImages, device, Provenance.current());
+                    DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms), PnpConfig.defaults(), valImages, device, Provenance.current());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

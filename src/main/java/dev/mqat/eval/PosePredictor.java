@@ -32,15 +32,14 @@ import java.util.TreeMap;
  * ({@link PnpSolver}), as WDR's post-processing does, then the network's {@link DepthCorrection}. With
  * {@link DecoderConfig#rotations} above 1 the image is also seen turned by quarter turns ({@link QuarterTurns})
  * and every view's correspondences go into that one PnP. An object whose first-pass box is smaller than
- * {@link DecoderConfig#zoomBelowPx} is seen a second time, magnified twice about its centre ({@link ZoomView}, with
- * the same views), and PnP is solved again on both passes' correspondences pooled.
+ * {@link DecoderConfig#zoomBelowPx} is seen again magnified about its centre, once per {@link DecoderConfig#zooms}
+ * magnification ({@link ZoomView}, each with the same quarter turns), and PnP is solved again on the correspondences
+ * of the first pass and of every magnified view pooled.
  *
  * <p>Poses come out in the frame of the camera the input image was taken with: the image's intrinsics at
  * network resolution already describe the resize, so no second PnP is needed to map back.
  */
 public final class PosePredictor {
-    /** Magnification of a second look ({@link DecoderConfig#zoomBelowPx}). */
-    static final double ZOOM = 2.0;
 
     /**
      * One detected object.
@@ -62,6 +61,7 @@ public final class PosePredictor {
     private final DepthCorrection depthCorrection;
     private final int rotations;
     private final double zoomBelowPx;
+    private final List<Double> zooms;
 
     /**
      * @param net initialised network (inference mode is used; weights are not changed)
@@ -83,6 +83,7 @@ public final class PosePredictor {
         this.depthCorrection = depthCorrection;
         this.rotations = decoderConfig.rotations();
         this.zoomBelowPx = decoderConfig.zoomBelowPx();
+        this.zooms = decoderConfig.zooms();
     }
 
     /** Predictions for each image, in input order (an empty list where nothing was detected). */
@@ -102,41 +103,55 @@ public final class PosePredictor {
                         continue;
                     }
                     double[] box = projectedBox(first.get(), image.camera());
-                    if (Math.max(box[2] - box[0], box[3] - box[1]) < zoomBelowPx) {
+                    if (!zooms.isEmpty() && Math.max(box[2] - box[0], box[3] - box[1]) < zoomBelowPx) {
                         looks.add(new SecondLook(predictions, predictions.size(), image, c,
-                                ZoomView.centredOn(image, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, ZOOM)));
+                                (box[0] + box[2]) / 2, (box[1] + box[3]) / 2));
                     }
                     predictions.add(corrected(first.get()));
                 }
                 out.add(predictions);
             }
-            for (int k = 0; k < looks.size(); k += batchSize) {
-                takeSecondLooks(store, looks.subList(k, Math.min(looks.size(), k + batchSize)));
-            }
+            takeSecondLooks(store, looks);
         }
         return out;
     }
 
-    /** A small object to see again magnified: where its prediction sits and the correspondences it came from. */
+    /** A small object to see again magnified: where its prediction sits, its first-pass correspondences, its centre. */
     private record SecondLook(List<Prediction> predictions, int slot, InputImage image, CornerCorrespondences first,
-            ZoomView view) {}
+            double centreU, double centreV) {}
 
     /**
-     * Decodes the magnified views and, for each object found again there, solves PnP on the first pass's
-     * correspondences pooled with the magnified view's (mapped back to the image); replaces the prediction when PnP
-     * finds a pose. An object not found again keeps its first-pass pose.
+     * Decodes every magnified view of every look and, for each object found again in at least one, solves PnP on the
+     * first pass's correspondences pooled with all the magnified views' (mapped back to the image); the pose
+     * replaces the first-pass one when PnP finds one. An object not found again keeps its first-pass pose.
      */
     private void takeSecondLooks(ParameterStore store, List<SecondLook> looks) {
-        List<List<CornerCorrespondences>> decoded = decodeViews(store, looks.stream().map(l -> l.view().image()).toList());
+        List<ZoomView> views = new ArrayList<>();
+        for (SecondLook look : looks) {
+            for (double zoom : zooms) {
+                views.add(ZoomView.centredOn(look.image(), look.centreU(), look.centreV(), zoom));
+            }
+        }
+        CornerCorrespondences[] pooled = new CornerCorrespondences[looks.size()];
+        for (int from = 0; from < views.size(); from += batchSize) {
+            List<ZoomView> chunk = views.subList(from, Math.min(views.size(), from + batchSize));
+            List<List<CornerCorrespondences>> decoded = decodeViews(store, chunk.stream().map(ZoomView::image).toList());
+            for (int k = 0; k < chunk.size(); k++) {
+                int look = (from + k) / zooms.size();
+                for (CornerCorrespondences c : decoded.get(k)) {
+                    if (c.classIndex() == looks.get(look).first().classIndex()) {
+                        double[] points = c.imagePointsPx();
+                        chunk.get(k).toSource(points);
+                        CornerCorrespondences back = c.withImagePoints(points);
+                        pooled[look] = pooled[look] == null ? back : pooled[look].pooledWith(back);
+                    }
+                }
+            }
+        }
         for (int k = 0; k < looks.size(); k++) {
             SecondLook look = looks.get(k);
-            for (CornerCorrespondences c : decoded.get(k)) {
-                if (c.classIndex() != look.first().classIndex()) {
-                    continue;
-                }
-                double[] points = c.imagePointsPx();
-                look.view().toSource(points);
-                solve(pnp, look.first().pooledWith(c.withImagePoints(points)), look.image().camera())
+            if (pooled[k] != null) {
+                solve(pnp, look.first().pooledWith(pooled[k]), look.image().camera())
                         .ifPresent(p -> look.predictions().set(look.slot(), corrected(p)));
             }
         }

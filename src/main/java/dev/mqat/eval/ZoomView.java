@@ -9,8 +9,8 @@ import dev.mqat.geometry.CameraIntrinsics;
  * augmentation renders a zoom ({@link Augmenter#warp}: bilinear, black outside the source, the camera's focal
  * lengths scaled and its principal point moved), with the map from its pixels back to the source image's.
  *
- * <p>Why: a small object seen at twice its size gives corner estimates whose errors are partly independent of
- * those from the image as it is; {@link PosePredictor} pools both into one PnP.
+ * <p>Why: a small object seen magnified gives corner estimates whose errors are partly independent of those from
+ * the image as it is; {@link PosePredictor} pools them into one PnP.
  */
 final class ZoomView {
     private final InputImage image;

@@ -1,5 +1,7 @@
 package dev.mqat.model;
 
+import java.util.List;
+
 /**
  * Settings of {@link CornerDecoder} (WDR post-processing).
  *
@@ -10,12 +12,14 @@ package dev.mqat.model;
  *     it is (WDR), 2 = also turned by 180 degrees, 4 = every quarter turn (mqat's default). A config written before
  *     this setting existed has no value (0 when read) and means 1, the single view it was evaluated with.
  * @param zoomBelowPx an object whose box, projected with its first-pass pose, is narrower and shorter than this (px)
- *     is seen again magnified twice about its centre, and PnP is solved on both passes' correspondences pooled;
- *     0 turns this off (and is what a config written before this setting reads). Default 64: every object of the
- *     default dataset (8 to 60 px) gets the second look.
+ *     is seen again magnified about its centre, once per magnification in {@code zooms}, and PnP is solved on the
+ *     correspondences of the first pass and of every magnified view pooled; 0 turns this off (and is what a config
+ *     written before this setting reads). Default 64: every object of the default dataset (8 to 60 px).
+ * @param zooms magnifications of those second looks, each above 1 (default 1.3 and 1.7); empty (or missing in an
+ *     older config) turns them off
  */
 public record DecoderConfig(double confidenceThreshold, int cellsPerObject, double levelLambda, int rotations,
-        double zoomBelowPx) {
+        double zoomBelowPx, List<Double> zooms) {
 
     public DecoderConfig {
         if (rotations == 0) {
@@ -37,29 +41,39 @@ public record DecoderConfig(double confidenceThreshold, int cellsPerObject, doub
             throw new IllegalArgumentException("decoder.zoomBelowPx: must be 0 (off) or a positive number of pixels, found "
                     + zoomBelowPx);
         }
+        zooms = zooms == null ? List.of() : List.copyOf(zooms);
+        for (double z : zooms) {
+            if (!(z > 1) || Double.isInfinite(z)) {
+                throw new IllegalArgumentException("decoder.zooms: each magnification must be above 1, found " + z);
+            }
+        }
     }
 
     /**
-     * Threshold 0.3, 10 cells, lambda 1 (WDR), pooled over the four quarter turns of the image, a magnified second
-     * look at objects under 64 px.
+     * Threshold 0.3, 10 cells, lambda 1 (WDR), pooled over the four quarter turns of the image, second looks at
+     * 1.3 and 1.7 times for objects under 64 px.
      */
     public static DecoderConfig defaults() {
-        return new DecoderConfig(0.3, 10, 1.0, 4, 64);
+        return new DecoderConfig(0.3, 10, 1.0, 4, 64, List.of(1.3, 1.7));
     }
 
     public DecoderConfig withConfidenceThreshold(double t) {
-        return new DecoderConfig(t, cellsPerObject, levelLambda, rotations, zoomBelowPx);
+        return new DecoderConfig(t, cellsPerObject, levelLambda, rotations, zoomBelowPx, zooms);
     }
 
     public DecoderConfig withCellsPerObject(int n) {
-        return new DecoderConfig(confidenceThreshold, n, levelLambda, rotations, zoomBelowPx);
+        return new DecoderConfig(confidenceThreshold, n, levelLambda, rotations, zoomBelowPx, zooms);
     }
 
     public DecoderConfig withRotations(int n) {
-        return new DecoderConfig(confidenceThreshold, cellsPerObject, levelLambda, n, zoomBelowPx);
+        return new DecoderConfig(confidenceThreshold, cellsPerObject, levelLambda, n, zoomBelowPx, zooms);
+    }
+
+    public DecoderConfig withZooms(List<Double> magnifications) {
+        return new DecoderConfig(confidenceThreshold, cellsPerObject, levelLambda, rotations, zoomBelowPx, magnifications);
     }
 
     public DecoderConfig withZoomBelowPx(double px) {
-        return new DecoderConfig(confidenceThreshold, cellsPerObject, levelLambda, rotations, px);
+        return new DecoderConfig(confidenceThreshold, cellsPerObject, levelLambda, rotations, px, zooms);
     }
 }

@@ -74,6 +74,7 @@ class TrainEvalCommandTest {
         assertThat(config.path("train").path("depthCalibrationImages").asInt()).isEqualTo(1024);
         assertThat(config.path("decoder").path("rotations").asInt()).as("inference views").isEqualTo(4);
         assertThat(config.path("decoder").path("zoomBelowPx").asDouble()).as("second look").isEqualTo(64.0);
+        assertThat(config.path("decoder").path("zooms").toString()).isEqualTo("[1.3,1.7]");
         // the fit ran at the checkpoint (a 3-step model finds too few poses for a correction, so it records none)
         assertThat(ModelCheckpoint.readHeader(run.resolve("checkpoints/best.ckpt")).metadata())
                 .containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY, DepthCorrection.SAMPLES_KEY);

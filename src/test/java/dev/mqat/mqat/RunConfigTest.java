@@ -13,8 +13,10 @@ class RunConfigTest {
                 DecoderConfig.class);
         assertThat(old.rotations()).isEqualTo(1);
         assertThat(old.zoomBelowPx()).as("no second look in a config written before it existed").isZero();
+        assertThat(old.zooms()).isEmpty();
         String now = RunConfig.JSON.writeValueAsString(DecoderConfig.defaults());
-        assertThat(now).contains("\"rotations\" : 4").contains("\"zoomBelowPx\" : 64.0");
+        assertThat(now).contains("\"rotations\" : 4").contains("\"zoomBelowPx\" : 64.0")
+                .containsPattern("\"zooms\" : \\[ 1.3, 1.7 \\]");
         assertThat(RunConfig.JSON.readValue(now, DecoderConfig.class)).isEqualTo(DecoderConfig.defaults());
     }
 }

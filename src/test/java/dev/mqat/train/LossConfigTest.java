@@ -32,9 +32,11 @@ class LossConfigTest {
         assertThatThrownBy(() -> DecoderConfig.defaults().withConfidenceThreshold(1.2))
                 .hasMessageContaining("decoder.confidenceThreshold");
         assertThatThrownBy(() -> DecoderConfig.defaults().withCellsPerObject(0)).hasMessageContaining("decoder.cellsPerObject");
-        assertThatThrownBy(() -> new DecoderConfig(0.3, 10, 1, 1, -1)).hasMessageContaining("decoder.zoomBelowPx")
+        assertThatThrownBy(() -> new DecoderConfig(0.3, 10, 1, 1, 64, java.util.List.of(1.5, 0.5)))
+                .hasMessageContaining("decoder.zooms").hasMessageContaining("0.5");
+        assertThatThrownBy(() -> new DecoderConfig(0.3, 10, 1, 1, -1, null)).hasMessageContaining("decoder.zoomBelowPx")
                 .hasMessageContaining("-1");
-        assertThatThrownBy(() -> new DecoderConfig(0.3, 10, 0, 1, 0)).hasMessageContaining("decoder.levelLambda");
+        assertThatThrownBy(() -> new DecoderConfig(0.3, 10, 0, 1, 0, null)).hasMessageContaining("decoder.levelLambda");
         assertThatThrownBy(() -> DecoderConfig.defaults().withRotations(3)).hasMessageContaining("decoder.rotations");
         assertThat(DecoderConfig.defaults().withRotations(2).rotations()).isEqualTo(2);
     }
