@@ -3,6 +3,7 @@ package dev.mqat.eval;
 import dev.mqat.data.Augmenter;
 import dev.mqat.data.InputImage;
 import dev.mqat.geometry.CameraIntrinsics;
+import java.util.List;
 
 /**
  * An image magnified about a point and shifted so that the point lands at the image centre, rendered as training's
@@ -36,7 +37,7 @@ final class ZoomView {
         // the warp sends p to c + d + s (p - c); choose d so that (u, v) goes to the centre
         double dx = centre - cam.cx() - scale * (u - cam.cx());
         double dy = centre - cam.cy() - scale * (v - cam.cy());
-        InputImage zoomed = Augmenter.warp(new InputImage(source.rgb(), source.sizePx(), cam, java.util.List.of()), dx,
+        InputImage zoomed = Augmenter.warp(new InputImage(source.rgb(), source.sizePx(), cam, List.of()), dx,
                 dy, scale, 0);
         return new ZoomView(zoomed, cam.cx(), cam.cy(), dx, dy, scale);
     }

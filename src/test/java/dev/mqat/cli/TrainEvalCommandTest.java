@@ -292,5 +292,9 @@ class TrainEvalCommandTest {
         assertThat(z[0]).as("negative second-look size").isEqualTo(2);
         assertThat(((String) z[1]).strip()).doesNotContain("\n").contains("decoder.zoomBelowPx").contains("-5");
         assertThat(tmp.resolve("r6")).doesNotExist();
+        Object[] m = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r7").toString(), "--zoom", "1.5,0.5");
+        assertThat(m[0]).as("a magnification below 1 in the list").isEqualTo(2);
+        assertThat(((String) m[1]).strip()).doesNotContain("\n").contains("decoder.zooms").contains("0.5");
+        assertThat(tmp.resolve("r7")).doesNotExist();
     }
 }
