@@ -164,15 +164,13 @@ public final class PosePredictor {
 
     /** {minU, minV, maxU, maxV} of the object's box corners projected with its first-pass pose, px. */
     private double[] projectedBox(Prediction p, CameraIntrinsics camera) {
-        double[] box = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-            Double.NEGATIVE_INFINITY};
-        for (double[] uv : Projection.project(p.objectToCamera(), camera, classCornersMm[p.classIndex()])) {
-            box[0] = Math.min(box[0], uv[0]);
-            box[1] = Math.min(box[1], uv[1]);
-            box[2] = Math.max(box[2], uv[0]);
-            box[3] = Math.max(box[3], uv[1]);
+        double[][] uv = Projection.project(p.objectToCamera(), camera, classCornersMm[p.classIndex()]);
+        double[] flat = new double[2 * uv.length];
+        for (int k = 0; k < uv.length; k++) {
+            flat[2 * k] = uv[k][0];
+            flat[2 * k + 1] = uv[k][1];
         }
-        return box;
+        return AnchorGrid.boxPx(flat);
     }
 
     /**

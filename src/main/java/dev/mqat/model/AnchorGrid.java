@@ -202,15 +202,21 @@ public record AnchorGrid(int[] stridesPx, double[] anchorSizesPx, int[] gridHeig
      * Longer side of the bounding box of 8 corners {u0, v0, ..., u7, v7}, px: the object size that picks levels.
      */
     public static double boxSidePx(double[] cornersPx) {
-        double minU = Double.POSITIVE_INFINITY, maxU = Double.NEGATIVE_INFINITY;
-        double minV = Double.POSITIVE_INFINITY, maxV = Double.NEGATIVE_INFINITY;
+        double[] box = boxPx(cornersPx);
+        return Math.max(box[2] - box[0], box[3] - box[1]);
+    }
+
+    /** Bounding box {minU, minV, maxU, maxV} of 8 corners {u0, v0, ..., u7, v7}, px. */
+    public static double[] boxPx(double[] cornersPx) {
+        double[] box = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY};
         for (int k = 0; k < 8; k++) {
-            minU = Math.min(minU, cornersPx[2 * k]);
-            maxU = Math.max(maxU, cornersPx[2 * k]);
-            minV = Math.min(minV, cornersPx[2 * k + 1]);
-            maxV = Math.max(maxV, cornersPx[2 * k + 1]);
+            box[0] = Math.min(box[0], cornersPx[2 * k]);
+            box[1] = Math.min(box[1], cornersPx[2 * k + 1]);
+            box[2] = Math.max(box[2], cornersPx[2 * k]);
+            box[3] = Math.max(box[3], cornersPx[2 * k + 1]);
         }
-        return Math.max(maxU - minU, maxV - minV);
+        return box;
     }
 
     /** The level whose anchor is closest to {@code sizePx} in log scale. */
