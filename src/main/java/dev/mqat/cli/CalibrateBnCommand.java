@@ -1,8 +1,8 @@
 package dev.mqat.cli;
 
 import dev.mqat.mqat.CalibrationJob;
-import java.nio.file.Path;
 import dev.mqat.train.TrainConfig;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -12,23 +12,15 @@ import java.util.List;
  *
  * <p>Why: a small object seen magnified gives corner estimates whose errors are partly independent of those from
  * the image as it is; {@link PosePredictor} pools them into one PnP.
+ *
+ * @param image the magnified image, with the camera that sees it
+ * @param cx source camera's principal point, x, px
+ * @param cy source camera's principal point, y, px
+ * @param dx shift of the warp, x, px ({@link Augmenter#warp})
+ * @param dy shift of the warp, y, px
+ * @param scale the magnification
  */
-final class ZoomView {
-    private final InputImage image;
-    private final double cx;
-    private final double cy;
-    private final double dx;
-    private final double dy;
-    private final double scale;
-
-    private ZoomView(InputImage image, double cx, double cy, double dx, double dy, double scale) {
-        this.image = image;
-        this.cx = cx;
-        this.cy = cy;
-        this.dx = dx;
-        this.dy = dy;
-        this.scale = scale;
-    }
+record ZoomView(InputImage image, double cx, double cy, double dx, double dy, double scale) {
 
     /** {@code source} magnified {@code scale} times about its pixel (u, v), which lands at the image centre. */
     static ZoomView centredOn(InputImage source, double u, double v, double scale) {
@@ -37,18 +29,13 @@ final class ZoomView {
         // the warp sends p to c + d + s (p - c); choose d so that (u, v) goes to the centre
         double dx = centre - cam.cx() - scale * (u - cam.cx());
         double dy = centre - cam.cy() - scale * (v - cam.cy());
-        InputImage zoomed = Augmenter.warp(new InputImage(source.rgb(), source.sizePx(), cam, List.of()), dx,
-                dy, scale, 0);
+        InputImage zoomed = Augmenter.warp(new InputImage(source.rgb(), source.sizePx(), cam, List.of()), dx, dy, scale, 0);
         return new ZoomView(zoomed, cam.cx(), cam.cy(), dx, dy, scale);
-    }
-
-    /** The magnified image, with the camera that sees it. */
-    InputImage image() {
-        return image;
     }
 
     /** Maps interleaved (u, v) points of the magnified image to the source image, in place. */
     void toSource(double[] pointsPx) {
+        // inverse of the warp p' = c + d + s (p - c)
         for (int i = 0; i + 1 < pointsPx.length; i += 2) {
             pointsPx[i] = cx + (pointsPx[i] - cx - dx) / scale;
             pointsPx[i + 1] = cy + (pointsPx[i + 1] - cy - dy) / scale;
