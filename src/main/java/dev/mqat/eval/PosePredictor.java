@@ -135,7 +135,8 @@ public final class PosePredictor {
         CornerCorrespondences[] pooled = new CornerCorrespondences[looks.size()];
         for (int from = 0; from < views.size(); from += batchSize) {
             List<ZoomView> chunk = views.subList(from, Math.min(views.size(), from + batchSize));
-            List<List<CornerCorrespondences>> decoded = decodeViews(store, chunk.stream().map(ZoomView::image).toList());
+            List<List<CornerCorrespondences>> decoded =
+                    decodeViews(store, chunk.stream().map(ZoomView::image).toList());
             for (int k = 0; k < chunk.size(); k++) {
                 int look = (from + k) / zooms.size();
                 for (CornerCorrespondences c : decoded.get(k)) {
@@ -189,7 +190,8 @@ public final class PosePredictor {
                 int turns = view * 4 / rotations;
                 List<List<CornerCorrespondences>> decoded;
                 try (NDScope viewScope = new NDScope()) {
-                    decoded = decoder.decode(net.forward(store, new NDList(QuarterTurns.turn(input, turns)), false), classCornersMm);
+                    NDList outputs = net.forward(store, new NDList(QuarterTurns.turn(input, turns)), false);
+                    decoded = decoder.decode(outputs, classCornersMm);
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     for (CornerCorrespondences c : decoded.get(i)) {

@@ -29,7 +29,8 @@ record ZoomView(InputImage image, double cx, double cy, double dx, double dy, do
         // the warp sends p to c + d + s (p - c); choose d so that (u, v) goes to the centre
         double dx = centre - cam.cx() - scale * (u - cam.cx());
         double dy = centre - cam.cy() - scale * (v - cam.cy());
-        InputImage zoomed = Augmenter.warp(new InputImage(source.rgb(), source.sizePx(), cam, List.of()), dx, dy, scale, 0);
+        InputImage plain = new InputImage(source.rgb(), source.sizePx(), cam, List.of());
+        InputImage zoomed = Augmenter.warp(plain, dx, dy, scale, 0);
         return new ZoomView(zoomed, cam.cx(), cam.cy(), dx, dy, scale);
     }
 
