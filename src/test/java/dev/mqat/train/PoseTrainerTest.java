@@ -233,49 +233,54 @@ class PoseTrainerTest {
         assertThat(again[0]).as("the 1.5 s budget was used up before the checkpoint").isEqualTo(first[0]);
     }
 
+    /** {@link #objective} before forward {@code from} (1-based), then {@code spoil} of its outputs and loss. */
+    private static PoseTrainer.Objective spoiltFrom(int from,
+            java.util.function.BiFunction<NDList, LossParts, LossParts> spoil) {
+        int[] calls = {0};
+        return (out, batch) -> {
+            LossParts p = objective(out, batch);
+            return ++calls[0] < from ? p : spoil.apply(out, p);
+        };
+    }
+
+    /**
+     * Trains 8 steps with a checkpoint every 4 under {@code objective}, which must stop the run with {@code message}
+     * after the step-4 checkpoint and keep it; returns the log lines.
+     */
+    private List<String> assertStopsKeepingStepFour(Path run, PoseTrainer.Objective objective, String message)
+            throws Exception {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
+        assertThatThrownBy(() -> train(run, config, objective, false)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(message).hasMessageContaining("last good checkpoint is");
+        Path last = run.resolve("checkpoints/last.ckpt");
+        assertThat(dev.mqat.model.ModelCheckpoint.readHeader(last).metadata().get("step")).isEqualTo("4");
+        List<String> log = Files.readAllLines(run.resolve("log.jsonl"));
+        assertThat(log.get(log.size() - 1)).contains("\"event\":\"stopped\"");
+        return log;
+    }
+
     @Test
     void nanLossAfterACheckpointKeepsItAndLogsTheStop() throws Exception {
-        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
-        int[] calls = {0};
-        PoseTrainer.Objective nanAtSix = (out, batch) -> {
-            LossParts p = objective(out, batch);
-            if (++calls[0] < 6) {
-                return p;
-            }
+        PoseTrainer.Objective nanAtSix = spoiltFrom(6, (out, p) -> {
             NDArray l = p.total().mul(Float.NaN);
             return new LossParts(l, l, l, 0);
-        };
-        Path run = tmp.resolve("n6");
-        assertThatThrownBy(() -> train(run, config, nanAtSix, false)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("loss is NaN at step 5").hasMessageContaining("last good checkpoint is");
-        assertThat(dev.mqat.model.ModelCheckpoint.readHeader(run.resolve("checkpoints/last.ckpt")).metadata().get("step"))
-                .isEqualTo("4");
-        List<String> log = Files.readAllLines(run.resolve("log.jsonl"));
-        assertThat(log.get(log.size() - 1)).contains("\"event\":\"stopped\"").contains("NaN");
+        });
+        List<String> log = assertStopsKeepingStepFour(tmp.resolve("n6"), nanAtSix, "loss is NaN at step 5");
+        assertThat(log.get(log.size() - 1)).contains("NaN");
         assertThat(log).filteredOn(l -> l.contains("\"event\":\"step\"")).as("one line per step").hasSize(5);
     }
 
     @Test
     void aParameterSpoiltByTheLastUpdateIsNeverCheckpointed() throws Exception {
-        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
-        int[] calls = {0};
         // from the 8th forward: the loss value is unchanged, its gradient NaN (0 * d sqrt(x)/dx at x = 0)
-        PoseTrainer.Objective nanGradientAtEight = (out, batch) -> {
-            LossParts p = objective(out, batch);
-            if (++calls[0] < 8) {
-                return p;
-            }
+        PoseTrainer.Objective nanGradientAtEight = spoiltFrom(8, (out, p) -> {
             NDArray logits = out.get(1);
             NDArray l = p.total().add(logits.sub(logits.stopGradient()).sqrt().sum().mul(0f));
             return new LossParts(l, p.classification(), p.regression(), 0);
-        };
-        Path run = tmp.resolve("g8");
-        assertThatThrownBy(() -> train(run, config, nanGradientAtEight, false)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("is not finite after step 8").hasMessageContaining("last good checkpoint is");
-        assertThat(dev.mqat.model.ModelCheckpoint.readHeader(run.resolve("checkpoints/last.ckpt")).metadata().get("step"))
-                .isEqualTo("4");
-        List<String> log = Files.readAllLines(run.resolve("log.jsonl"));
-        assertThat(log.get(log.size() - 1)).contains("\"event\":\"stopped\"").contains("\"step\":8");
+        });
+        List<String> log = assertStopsKeepingStepFour(tmp.resolve("g8"), nanGradientAtEight,
+                "is not finite after step 8");
+        assertThat(log.get(log.size() - 1)).contains("\"step\":8");
     }
 
     @Test
