@@ -79,6 +79,11 @@ final class TrainCommand implements Runnable {
     @Option(names = "--no-augment", description = "Turn off shift/zoom/roll augmentation.")
     boolean noAugment;
 
+    @Option(names = "--crop", defaultValue = "0", paramLabel = "PX", description = "Train on PX x PX windows placed at random "
+            + "around the objects instead of whole images (a multiple of 32; 0 = whole images): a step costs about (PX / input "
+            + "side)^2 of a whole-image step. Validation and inference always see whole images. Default: ${DEFAULT-VALUE}.")
+    int crop;
+
     @Option(names = "--positives", defaultValue = "10", paramLabel = "N", description = "Positive cells sampled per object. Default: ${DEFAULT-VALUE}.")
     int positives;
 
@@ -162,6 +167,10 @@ final class TrainCommand implements Runnable {
             if (inputSize != null) {
                 model = model.withInputSizePx(inputSize);
             }
+            if (crop >= model.inputSizePx()) {
+                throw new UsageException("--crop " + crop + " is not smaller than the input side " + model.inputSizePx()
+                        + " px; use 0 to train on whole images");
+            }
             int epochs = 0;
             long steps = 0;
             double seconds = 0;
@@ -179,7 +188,7 @@ final class TrainCommand implements Runnable {
             };
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
                     noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
-                    bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString());
+                    bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(), crop);
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

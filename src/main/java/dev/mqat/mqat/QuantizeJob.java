@@ -190,7 +190,7 @@ public final class QuantizeJob {
         try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
             PoseNet net = done == 0 ? QuantizedCheckpoints.load(Path.of(q.sourceCheckpoint()), manager)
                     : QuantizedCheckpoints.load(stageCheckpoint(qrun, q, done - 1), manager);
-            PoseObjective objective = new PoseObjective(net.anchorGrid(size, size), cfg.loss(), cfg.train().seed());
+            PoseObjective objective = new PoseObjective(cfg.model(), cfg.loss(), cfg.train().seed());
             DepthCalibration calibration = new DepthCalibration(train, val, cfg, cfg.train().depthCalibrationImages());
             Map<String, String> calibrated = Map.of();
             for (int i = done; i < stages.size(); i++) {

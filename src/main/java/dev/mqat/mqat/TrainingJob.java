@@ -49,7 +49,7 @@ public final class TrainingJob {
             if (!resume && cfg.train().initFrom() != null) {
                 ModelCheckpoint.load(net, Path.of(cfg.train().initFrom()));
             }
-            PoseObjective objective = new PoseObjective(net.anchorGrid(size, size), cfg.loss(), cfg.train().seed());
+            PoseObjective objective = new PoseObjective(cfg.model(), cfg.loss(), cfg.train().seed());
             if (val == null) {
                 System.err.println("mqat: " + cfg.data() + " has no val split; the last checkpoint is also the best");
             }

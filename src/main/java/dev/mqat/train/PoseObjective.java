@@ -5,9 +5,12 @@ import dev.mqat.data.InputImage;
 
 import ai.djl.ndarray.NDList;
 import dev.mqat.model.AnchorGrid;
+import dev.mqat.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The WDR training objective on a {@link Batch}: targets by {@link TargetAssigner}, loss by {@link PoseLoss}.
@@ -16,23 +19,32 @@ import java.util.SplittableRandom;
  * the same positives. An object without a visible mask uses the box of its projected corners instead.
  */
 public final class PoseObjective implements PoseTrainer.Objective {
-    private final TargetAssigner assigner;
-    private final PoseLoss loss;
+    private final ModelConfig model;
+    private final LossConfig config;
     private final long seed;
+    /** Assigner and loss of each image side met so far: whole images and training windows have different grids. */
+    private final Map<Integer, TargetAssigner> assigners = new ConcurrentHashMap<>();
+    private final Map<Integer, PoseLoss> losses = new ConcurrentHashMap<>();
 
-    public PoseObjective(AnchorGrid grid, LossConfig config, long seed) {
-        this.assigner = new TargetAssigner(grid, config);
-        this.loss = new PoseLoss(grid, config);
+    public PoseObjective(ModelConfig model, LossConfig config, long seed) {
+        this.model = model;
+        this.config = config;
         this.seed = seed;
     }
 
     @Override
     public LossParts compute(NDList outputs, Batch batch) {
+        PoseLoss loss = losses.computeIfAbsent(batch.sizePx(), side -> new PoseLoss(grid(side), config));
         return loss.compute(outputs, targets(batch));
+    }
+
+    private AnchorGrid grid(int side) {
+        return AnchorGrid.of(model, side, side);
     }
 
     /** The targets of every image of the batch, in batch order. */
     public List<ImageTargets> targets(Batch batch) {
+        TargetAssigner assigner = assigners.computeIfAbsent(batch.sizePx(), side -> new TargetAssigner(grid(side), config));
         List<ImageTargets> targets = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             InputImage image = batch.images().get(i);

@@ -185,8 +185,8 @@ public final class PoseTrainer {
                     2000);
             double lastLoss = Double.NaN;
             long endExclusive = totalSteps == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : totalSteps;
-            try (BatchLoader loader = new BatchLoader(images, config.batchSize(), config.seed(), config.augmentation(), step,
-                    endExclusive, config.loaderThreads())) {
+            try (BatchLoader loader = new BatchLoader(images, config.batchSize(), config.seed(), config.augmentation(),
+                    config.cropPx(), step, endExclusive, config.loaderThreads())) {
                 while (step < totalSteps) {
                     double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
                     if (config.timeLimitSeconds() > 0 && elapsedSeconds >= config.timeLimitSeconds()) {

@@ -3,6 +3,7 @@ package dev.mqat.mqat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqat.model.DecoderConfig;
+import dev.mqat.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 
 class RunConfigTest {
@@ -18,5 +19,16 @@ class RunConfigTest {
         assertThat(now).contains("\"rotations\" : 4").contains("\"zoomBelowPx\" : 64.0")
                 .containsPattern("\"zooms\" : \\[ 1.3, 1.7 \\]");
         assertThat(RunConfig.JSON.readValue(now, DecoderConfig.class)).isEqualTo(DecoderConfig.defaults());
+    }
+
+    @Test
+    void trainingWrittenBeforeWindowsExistedReadsAsWholeImages() throws Exception {
+        String old = RunConfig.JSON.writeValueAsString(TrainConfig.defaults()).replaceAll(",\\s*\"cropPx\" : 0", "");
+        assertThat(old).doesNotContain("cropPx");
+        TrainConfig read = RunConfig.JSON.readValue(old, TrainConfig.class);
+        assertThat(read.cropPx()).isZero();
+        assertThat(read).isEqualTo(TrainConfig.defaults());
+        assertThat(RunConfig.JSON.readValue(RunConfig.JSON.writeValueAsString(TrainConfig.defaults().withCropPx(96)),
+                TrainConfig.class).cropPx()).isEqualTo(96);
     }
 }

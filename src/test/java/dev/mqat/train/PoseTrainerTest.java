@@ -18,12 +18,16 @@ import dev.mqat.model.PoseNet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PoseTrainerTest {
     @TempDir
@@ -170,13 +174,23 @@ class PoseTrainerTest {
         return list;
     }
 
-    @Test
-    void resumeWithThePoseObjectiveMatchesUninterruptedRun() {
-        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
+    /** With training windows (crop 32 of the 64 px images) too: the windows must be drawn the same after a resume. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 32})
+    void resumeWithThePoseObjectiveMatchesUninterruptedRun(int crop) {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4)
+                .withCropPx(crop);
         List<InputImage> data = imagesWithObjects(16);
         java.util.function.Supplier<PoseObjective> objective =
-                () -> new PoseObjective(dev.mqat.model.AnchorGrid.of(TINY, 64, 64), LossConfig.defaults(), 1);
-        TreeMap<String, float[]> straight = train(tmp.resolve("pa"), config, objective.get(), false, new long[1], data);
+                () -> new PoseObjective(TINY, LossConfig.defaults(), 1);
+        Set<Integer> sides = new HashSet<>();
+        PoseObjective seen = objective.get();
+        PoseTrainer.Objective recording = (out, batch) -> {
+            sides.add(batch.sizePx());
+            return seen.compute(out, batch);
+        };
+        TreeMap<String, float[]> straight = train(tmp.resolve("pa"), config, recording, false, new long[1], data);
+        assertThat(sides).containsExactly(crop == 0 ? 64 : crop);
 
         int[] calls = {0};
         PoseObjective real = objective.get();
