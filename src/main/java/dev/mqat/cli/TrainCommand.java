@@ -14,6 +14,7 @@ import dev.mqat.mqat.TrainingJob;
 import dev.mqat.train.LossConfig;
 import dev.mqat.train.OptimizerKind;
 import dev.mqat.train.PoseTrainer;
+import dev.mqat.train.CropPhase;
 import dev.mqat.train.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,10 +80,12 @@ final class TrainCommand implements Runnable {
     @Option(names = "--no-augment", description = "Turn off shift/zoom/roll augmentation.")
     boolean noAugment;
 
-    @Option(names = "--crop", defaultValue = "0", paramLabel = "PX", description = "Train on PX x PX windows placed at random "
-            + "around the objects instead of whole images (a multiple of 32; 0 = whole images): a step costs about (PX / input "
-            + "side)^2 of a whole-image step. Validation and inference always see whole images. Default: ${DEFAULT-VALUE}.")
-    int crop;
+    @Option(names = "--crop", paramLabel = "SIDE[:UNTIL],...", description = "Train on SIDE x SIDE windows placed at random "
+            + "around the objects instead of whole images (SIDE a multiple of 32, 0 = whole images): a step costs about "
+            + "(SIDE / input side)^2 of a whole-image step. Phases end at the fraction UNTIL of the budget, the last at its end: "
+            + "96 = windows of 96 px throughout, 64:0.6,96 = 64 px for the first 60 %, then 96 px. Validation and inference "
+            + "always see whole images. Default: whole images.")
+    String crop;
 
     @Option(names = "--positives", defaultValue = "10", paramLabel = "N", description = "Positive cells sampled per object. Default: ${DEFAULT-VALUE}.")
     int positives;
@@ -167,9 +170,12 @@ final class TrainCommand implements Runnable {
             if (inputSize != null) {
                 model = model.withInputSizePx(inputSize);
             }
-            if (crop >= model.inputSizePx()) {
-                throw new UsageException("--crop " + crop + " is not smaller than the input side " + model.inputSizePx()
-                        + " px; use 0 to train on whole images");
+            List<CropPhase> crops = crop == null ? List.of() : CropPhase.parse(crop);
+            for (CropPhase phase : crops) {
+                if (phase.sidePx() >= model.inputSizePx()) {
+                    throw new UsageException("--crop " + crop + ": a window of " + phase.sidePx()
+                            + " px is not smaller than the input side " + model.inputSizePx() + " px; use 0 for whole images");
+                }
             }
             int epochs = 0;
             long steps = 0;
@@ -188,7 +194,7 @@ final class TrainCommand implements Runnable {
             };
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
                     noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
-                    bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(), crop);
+                    bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(), crops);
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

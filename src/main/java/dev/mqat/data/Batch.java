@@ -1,6 +1,8 @@
 package dev.mqat.data;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * One training batch, built on the Java side and turned into tensors by the trainer.
@@ -21,5 +23,14 @@ public record Batch(long step, int epoch, float[] pixels, List<InputImage> image
 
     public int sizePx() {
         return images.get(0).sizePx();
+    }
+
+    /** This batch with every image cut to a {@code side x side} window around its objects ({@link ObjectCrop}). */
+    public Batch cropped(int side, SplittableRandom random) {
+        List<InputImage> windows = new ArrayList<>(images.size());
+        for (InputImage image : images) {
+            windows.add(ObjectCrop.around(image, side, random));
+        }
+        return new Batch(step, epoch, BatchLoader.normalize(windows), windows);
     }
 }

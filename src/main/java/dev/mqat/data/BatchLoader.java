@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  * <p>The content of batch k depends only on (seed, k): the image order of each epoch is a permutation seeded by
  * (seed, epoch) and each image's augmentation by (seed, step, position). So a run resumed at step k sees exactly
  * the batches an uninterrupted run would, whatever the thread timing. Incomplete trailing batches are dropped.
- * With a crop side set, each (augmented) image is cut to a window around its objects ({@link ObjectCrop}).
  */
 public final class BatchLoader implements AutoCloseable {
     /** Input normalisation: {@code (v / 255 - MEAN) / STD} per channel. */
@@ -27,7 +26,6 @@ public final class BatchLoader implements AutoCloseable {
     private final int batchSize;
     private final long seed;
     private final Augmenter augmenter;
-    private final int cropPx;
     private final ExecutorService workers;
     private final BlockingQueue<Future<Batch>> queue;
     private final Thread feeder;
@@ -36,10 +34,9 @@ public final class BatchLoader implements AutoCloseable {
     /**
      * Starts producing batches for steps {@code firstStep, firstStep + 1, ...} until {@code lastStepExclusive}.
      *
-     * @param cropPx side of the training window around the objects ({@link ObjectCrop}), or 0 for whole images
      * @param threads background threads that build batches (at least 1)
      */
-    public BatchLoader(List<InputImage> images, int batchSize, long seed, AugmentationConfig augmentation, int cropPx,
+    public BatchLoader(List<InputImage> images, int batchSize, long seed, AugmentationConfig augmentation,
             long firstStep, long lastStepExclusive, int threads) {
         if (images.size() < batchSize) {
             throw new IllegalArgumentException("train.batchSize: " + batchSize + " is larger than the training set ("
@@ -49,7 +46,6 @@ public final class BatchLoader implements AutoCloseable {
         this.batchSize = batchSize;
         this.seed = seed;
         this.augmenter = new Augmenter(augmentation);
-        this.cropPx = cropPx;
         this.workers = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "mqat-batches");
             t.setDaemon(true);
@@ -103,8 +99,7 @@ public final class BatchLoader implements AutoCloseable {
         List<InputImage> chosen = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
             SplittableRandom r = new SplittableRandom(mix(seed, step, i));
-            InputImage image = augmenter.apply(images.get(order[offset + i]), r);
-            chosen.add(cropPx > 0 ? ObjectCrop.around(image, cropPx, r) : image);
+            chosen.add(augmenter.apply(images.get(order[offset + i]), r));
         }
         return new Batch(step, epoch, normalize(chosen), chosen);
     }

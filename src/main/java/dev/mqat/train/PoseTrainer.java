@@ -39,6 +39,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * The training loop: batches from a {@link BatchLoader}, forward and backward inside an {@link NDScope}, the
@@ -185,8 +186,8 @@ public final class PoseTrainer {
                     2000);
             double lastLoss = Double.NaN;
             long endExclusive = totalSteps == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : totalSteps;
-            try (BatchLoader loader = new BatchLoader(images, config.batchSize(), config.seed(), config.augmentation(),
-                    config.cropPx(), step, endExclusive, config.loaderThreads())) {
+            try (BatchLoader loader = new BatchLoader(images, config.batchSize(), config.seed(), config.augmentation(), step,
+                    endExclusive, config.loaderThreads())) {
                 while (step < totalSteps) {
                     double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
                     if (config.timeLimitSeconds() > 0 && elapsedSeconds >= config.timeLimitSeconds()) {
@@ -197,6 +198,10 @@ public final class PoseTrainer {
                     double lr = hook.learningRate(step, totalSteps, config.learningRateAt(step, fraction));
                     hook.beforeStep(step, totalSteps, net);
                     Batch batch = loader.next();
+                    int window = config.cropAt(fraction);
+                    if (window > 0) {
+                        batch = batch.cropped(window, new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + step));
+                    }
                     Map<String, Double> parts = new LinkedHashMap<>();
                     try (NDScope scope = new NDScope(); GradientCollector gc = manager.getEngine().newGradientCollector()) {
                         NDArray input = HostArrays.copyOf(manager, batch.pixels(), new Shape(batch.size(), 3, batch.sizePx(),

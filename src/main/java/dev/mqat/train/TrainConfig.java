@@ -1,6 +1,7 @@
 package dev.mqat.train;
 
 import dev.mqat.data.AugmentationConfig;
+import java.util.List;
 
 /**
  * How {@code mqat train} trains: budget, batch, optimizer, schedule, augmentation, seed.
@@ -28,12 +29,12 @@ import dev.mqat.data.AugmentationConfig;
  *     this many unaugmented training images and store it in the checkpoint; 0 leaves poses uncorrected (default
  *     1024; runs written before this setting existed read as 0)
  * @param initFrom checkpoint whose weights a new run starts from instead of random ones (fine-tuning), or null
- * @param cropPx train on windows of this side around the objects instead of whole images
- *     ({@link dev.mqat.data.ObjectCrop}), a multiple of 32; 0 for whole images (default 0)
+ * @param crops phases of training on windows around the objects instead of whole images ({@link CropPhase});
+ *     empty for whole images throughout (default; runs written before this setting existed read as empty)
  */
 public record TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
         long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
-        long validateEverySteps, int bnCalibrationBatches, int depthCalibrationImages, String initFrom, int cropPx) {
+        long validateEverySteps, int bnCalibrationBatches, int depthCalibrationImages, String initFrom, List<CropPhase> crops) {
 
     /** Batch-norm calibration batches of {@link #defaults()}: 1600 images, a few seconds on the CPU preset. */
     public static final int DEFAULT_BN_CALIBRATION_BATCHES = 50;
@@ -74,9 +75,7 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
         if (depthCalibrationImages < 0) {
             throw new IllegalArgumentException("train.depthCalibrationImages: must be >= 0, found " + depthCalibrationImages);
         }
-        if (cropPx < 0 || cropPx % 32 != 0) {
-            throw new IllegalArgumentException("train.cropPx: must be 0 or a positive multiple of 32, found " + cropPx);
-        }
+        crops = CropPhase.validated(crops);
     }
 
     /** Settings without batch-norm or depth calibration nor a starting checkpoint. */
@@ -84,68 +83,73 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
             long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
             long validateEverySteps) {
         this(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, 0, 0, null, 0);
+                loaderThreads, validateEverySteps, 0, 0, null, List.of());
     }
 
     /** 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1, batch-norm and depth calibration on. */
     public static TrainConfig defaults() {
         return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0,
-                DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, 0);
+                DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, List.of());
     }
 
     public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps, newTimeLimitSeconds,
-                seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, cropPx);
+                seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, cropPx);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
     }
 
     public TrainConfig withOptimizer(OptimizerKind kind, double lr) {
         return new TrainConfig(batchSize, kind, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, cropPx);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
     }
 
     public TrainConfig withWarmupSteps(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, cropPx);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, cropPx);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
     }
 
     public TrainConfig withAugmentation(AugmentationConfig a) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, a,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, cropPx);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
     }
 
     public TrainConfig withValidateEverySteps(long n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, n, bnCalibrationBatches, depthCalibrationImages, initFrom, cropPx);
+                augmentation, loaderThreads, n, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
     }
 
     public TrainConfig withBnCalibrationBatches(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, n, depthCalibrationImages, initFrom, cropPx);
+                augmentation, loaderThreads, validateEverySteps, n, depthCalibrationImages, initFrom, crops);
     }
 
     public TrainConfig withDepthCalibrationImages(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, cropPx);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, crops);
     }
 
-    public TrainConfig withCropPx(int side) {
+    public TrainConfig withCrops(List<CropPhase> phases) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, side);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, phases);
     }
 
     public TrainConfig withInitFrom(String checkpoint) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, checkpoint, cropPx);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, checkpoint, crops);
+    }
+
+    /** Side of the training windows at the fraction {@code budgetFraction} of the budget; 0 for whole images. */
+    public int cropAt(double budgetFraction) {
+        return CropPhase.sideAt(crops, budgetFraction);
     }
 
     /** Learning rate at {@code step} given the fraction of the budget used ({@code 0..1}). */

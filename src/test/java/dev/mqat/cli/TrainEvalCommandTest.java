@@ -75,7 +75,7 @@ class TrainEvalCommandTest {
         assertThat(config.path("decoder").path("rotations").asInt()).as("inference views").isEqualTo(4);
         assertThat(config.path("decoder").path("zoomBelowPx").asDouble()).as("second look").isEqualTo(64.0);
         assertThat(config.path("decoder").path("zooms").toString()).isEqualTo("[1.3,1.7]");
-        assertThat(config.path("train").path("cropPx").asInt()).as("whole images by default").isZero();
+        assertThat(config.path("train").path("crops").size()).as("whole images by default").isZero();
         // the fit ran at the checkpoint (a 3-step model finds too few poses for a correction, so it records none)
         assertThat(ModelCheckpoint.readHeader(run.resolve("checkpoints/best.ckpt")).metadata())
                 .containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY, DepthCorrection.SAMPLES_KEY);
@@ -303,7 +303,7 @@ class TrainEvalCommandTest {
         assertThat(tmp.resolve("r8")).doesNotExist();
         Object[] d = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r9").toString(), "--crop", "48");
         assertThat(d[0]).as("a training window that is not a multiple of 32").isEqualTo(2);
-        assertThat(((String) d[1]).strip()).doesNotContain("\n").contains("train.cropPx").contains("48");
+        assertThat(((String) d[1]).strip()).doesNotContain("\n").contains("train.crops").contains("48");
         assertThat(tmp.resolve("r9")).doesNotExist();
     }
 }

@@ -3,6 +3,7 @@ package dev.mqat.mqat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqat.model.DecoderConfig;
+import dev.mqat.train.CropPhase;
 import dev.mqat.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +24,12 @@ class RunConfigTest {
 
     @Test
     void trainingWrittenBeforeWindowsExistedReadsAsWholeImages() throws Exception {
-        String old = RunConfig.JSON.writeValueAsString(TrainConfig.defaults()).replaceAll(",\\s*\"cropPx\" : 0", "");
-        assertThat(old).doesNotContain("cropPx");
+        String old = RunConfig.JSON.writeValueAsString(TrainConfig.defaults()).replaceAll(",\\s*\"crops\" : \\[ \\]", "");
+        assertThat(old).doesNotContain("crops");
         TrainConfig read = RunConfig.JSON.readValue(old, TrainConfig.class);
-        assertThat(read.cropPx()).isZero();
+        assertThat(read.crops()).isEmpty();
         assertThat(read).isEqualTo(TrainConfig.defaults());
-        assertThat(RunConfig.JSON.readValue(RunConfig.JSON.writeValueAsString(TrainConfig.defaults().withCropPx(96)),
-                TrainConfig.class).cropPx()).isEqualTo(96);
+        TrainConfig phased = TrainConfig.defaults().withCrops(CropPhase.parse("64:0.6,96"));
+        assertThat(RunConfig.JSON.readValue(RunConfig.JSON.writeValueAsString(phased), TrainConfig.class)).isEqualTo(phased);
     }
 }

@@ -18,11 +18,10 @@ import dev.mqat.model.PoseNet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +33,8 @@ class PoseTrainerTest {
     Path tmp;
 
     private static final ModelConfig TINY = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.25);
+    /** Head towers of 32 channels in 16 groups: group norm has 2 values per group on the 1x1 map of a 32 px window. */
+    private static final ModelConfig SMALL = TINY.withWidthMultiplier(0.5);
 
     /** Regress the corner offsets to a value set by the image brightness: a loss the network can lower. */
     private static LossParts objective(NDList out, Batch batch) {
@@ -66,14 +67,14 @@ class PoseTrainerTest {
     /** Trains and returns the parameters; {@code steps[0]} receives the run's step count. */
     private static TreeMap<String, float[]> train(Path run, TrainConfig config, PoseTrainer.Objective objective,
             boolean resume, long[] steps) {
-        return train(run, config, objective, resume, steps, images(16));
+        return train(run, config, objective, resume, steps, images(16), TINY);
     }
 
     private static TreeMap<String, float[]> train(Path run, TrainConfig config, PoseTrainer.Objective objective,
-            boolean resume, long[] steps, List<InputImage> data) {
+            boolean resume, long[] steps, List<InputImage> data, ModelConfig model) {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager()) {
-            PoseNet net = PoseNet.create(TINY, manager);
+            PoseNet net = PoseNet.create(model, manager);
             steps[0] = PoseTrainer.fit(config, net, manager, data, objective, n -> PoseTrainer.Validation.of(0.0), run, resume).steps();
             TreeMap<String, float[]> params = new TreeMap<>();
             for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
@@ -174,23 +175,31 @@ class PoseTrainerTest {
         return list;
     }
 
-    /** With training windows (crop 32 of the 64 px images) too: the windows must be drawn the same after a resume. */
+    /**
+     * Also with training windows (32 px windows of the 64 px images, throughout or for the first half): the windows
+     * must be drawn the same after a resume, and each phase must use its side.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {0, 32})
-    void resumeWithThePoseObjectiveMatchesUninterruptedRun(int crop) {
+    @ValueSource(strings = {"", "32", "32:0.5,0"})
+    void resumeWithThePoseObjectiveMatchesUninterruptedRun(String crop) {
         TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4)
-                .withCropPx(crop);
+                .withCrops(crop.isEmpty() ? List.of() : CropPhase.parse(crop));
         List<InputImage> data = imagesWithObjects(16);
         java.util.function.Supplier<PoseObjective> objective =
-                () -> new PoseObjective(TINY, LossConfig.defaults(), 1);
-        Set<Integer> sides = new HashSet<>();
+                () -> new PoseObjective(SMALL, LossConfig.defaults(), 1);
+        List<Integer> sides = new ArrayList<>();
         PoseObjective seen = objective.get();
         PoseTrainer.Objective recording = (out, batch) -> {
             sides.add(batch.sizePx());
             return seen.compute(out, batch);
         };
-        TreeMap<String, float[]> straight = train(tmp.resolve("pa"), config, recording, false, new long[1], data);
-        assertThat(sides).containsExactly(crop == 0 ? 64 : crop);
+        TreeMap<String, float[]> straight = train(tmp.resolve("pa"), config, recording, false, new long[1], data, SMALL);
+        List<Integer> expected = switch (crop) {
+            case "" -> Collections.nCopies(8, 64);
+            case "32" -> Collections.nCopies(8, 32);
+            default -> List.of(32, 32, 32, 32, 64, 64, 64, 64);
+        };
+        assertThat(sides).as("window side of each step").isEqualTo(expected);
 
         int[] calls = {0};
         PoseObjective real = objective.get();
@@ -201,8 +210,8 @@ class PoseTrainerTest {
             return real.compute(out, batch);
         };
         Path b = tmp.resolve("pb");
-        assertThatThrownBy(() -> train(b, config, dying, false, new long[1], data)).hasMessageContaining("killed");
-        TreeMap<String, float[]> resumed = train(b, config, objective.get(), true, new long[1], data);
+        assertThatThrownBy(() -> train(b, config, dying, false, new long[1], data, SMALL)).hasMessageContaining("killed");
+        TreeMap<String, float[]> resumed = train(b, config, objective.get(), true, new long[1], data, SMALL);
 
         for (String name : straight.keySet()) {
             assertThat(resumed.get(name)).as("parameter %s after resume", name).containsExactly(straight.get(name));
