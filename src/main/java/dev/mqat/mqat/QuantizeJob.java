@@ -111,9 +111,10 @@ public final class QuantizeJob {
         TrainConfig t = src.train();
         OptimizerKind opt = optimizer == null ? t.optimizer() : optimizer;
         double lr = learningRate == null ? t.learningRate() / 10 : learningRate;
+        // stages fine-tune a finished network on whole images: training windows speed up early training only
         TrainConfig stage = t.withOptimizer(opt, lr).withWarmupSteps(0)
                 .withBudget(settings.stageEpochs(), settings.stageSteps(), 0)
-                .withValidateEverySteps(settings.checkpointEverySteps());
+                .withValidateEverySteps(settings.checkpointEverySteps()).withCrops(List.of());
         if (stage.depthCalibrationImages() == 0 && !DepthCorrection.fromMetadata(
                 ModelCheckpoint.readHeader(Path.of(settings.sourceCheckpoint())).metadata()).equals(DepthCorrection.NONE)) {
             // a source calibrated after its training (mqat calibrate-depth) stays calibrated once quantized

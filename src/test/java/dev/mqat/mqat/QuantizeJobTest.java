@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqat.Progress;
 import dev.mqat.eval.DepthCorrection;
 import dev.mqat.model.ModelCheckpoint;
@@ -124,6 +125,20 @@ class QuantizeJobTest {
                     .containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY)
                     .doesNotContainEntry(DepthCorrection.SAMPLES_KEY, "40");
         }
+    }
+
+    @Test
+    void stagesTrainOnWholeImagesWhateverWindowsTheSourceRunUsed() throws IOException {
+        Path windowed = root.resolve("windowed-float");
+        Files.createDirectories(windowed);
+        ObjectNode config = (ObjectNode) JSON.readTree(floatRun.resolve("config.json").toFile());
+        ((ObjectNode) config.get("train")).set("crops", JSON.readTree("[{\"sidePx\": 32, \"until\": 1.0}]"));
+        JSON.writeValue(windowed.resolve("config.json").toFile(), config);
+        assertThat(RunConfig.read(windowed).train().crops()).hasSize(1);
+        QuantizeSettings s = new QuantizeSettings(windowed.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
+                "head=8", List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
+        RunConfig cfg = QuantizeJob.configFor(windowed, null, s, null, null, List.of("mqat", "quantize"));
+        assertThat(cfg.train().crops()).isEmpty();
     }
 
     @Test
