@@ -26,6 +26,7 @@ public final class BatchLoader implements AutoCloseable {
     private final int batchSize;
     private final long seed;
     private final Augmenter augmenter;
+    private final boolean normalize;
     private final ExecutorService workers;
     private final BlockingQueue<Future<Batch>> queue;
     private final Thread feeder;
@@ -35,9 +36,11 @@ public final class BatchLoader implements AutoCloseable {
      * Starts producing batches for steps {@code firstStep, firstStep + 1, ...} until {@code lastStepExclusive}.
      *
      * @param threads background threads that build batches (at least 1)
+     * @param normalize build the normalised input; false leaves {@link Batch#pixels()} null for a trainer that cuts
+     *     windows from the images and normalises those ({@link Batch#cropped})
      */
     public BatchLoader(List<InputImage> images, int batchSize, long seed, AugmentationConfig augmentation,
-            long firstStep, long lastStepExclusive, int threads) {
+            long firstStep, long lastStepExclusive, int threads, boolean normalize) {
         if (images.size() < batchSize) {
             throw new IllegalArgumentException("train.batchSize: " + batchSize + " is larger than the training set ("
                     + images.size() + " images)");
@@ -45,6 +48,7 @@ public final class BatchLoader implements AutoCloseable {
         this.images = images;
         this.batchSize = batchSize;
         this.seed = seed;
+        this.normalize = normalize;
         this.augmenter = new Augmenter(augmentation);
         this.workers = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "mqat-batches");
@@ -101,7 +105,7 @@ public final class BatchLoader implements AutoCloseable {
             SplittableRandom r = new SplittableRandom(mix(seed, step, i));
             chosen.add(augmenter.apply(images.get(order[offset + i]), r));
         }
-        return new Batch(step, epoch, normalize(chosen), chosen);
+        return new Batch(step, epoch, normalize ? normalize(chosen) : null, chosen);
     }
 
     /** The image order of an epoch: a Fisher-Yates permutation seeded by (seed, epoch). */

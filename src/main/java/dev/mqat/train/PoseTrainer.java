@@ -187,7 +187,7 @@ public final class PoseTrainer {
             double lastLoss = Double.NaN;
             long endExclusive = totalSteps == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : totalSteps;
             try (BatchLoader loader = new BatchLoader(images, config.batchSize(), config.seed(), config.augmentation(), step,
-                    endExclusive, config.loaderThreads())) {
+                    endExclusive, config.loaderThreads(), config.crops().isEmpty())) {
                 while (step < totalSteps) {
                     double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
                     if (config.timeLimitSeconds() > 0 && elapsedSeconds >= config.timeLimitSeconds()) {
@@ -198,9 +198,9 @@ public final class PoseTrainer {
                     double lr = hook.learningRate(step, totalSteps, config.learningRateAt(step, fraction));
                     hook.beforeStep(step, totalSteps, net);
                     Batch batch = loader.next();
-                    int window = config.cropAt(fraction);
-                    if (window > 0) {
-                        batch = batch.cropped(window, new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + step));
+                    if (!config.crops().isEmpty()) { // windows are cut and normalised here, the loader left them
+                        batch = batch.cropped(config.cropAt(fraction),
+                                new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + step));
                     }
                     Map<String, Double> parts = new LinkedHashMap<>();
                     try (NDScope scope = new NDScope(); GradientCollector gc = manager.getEngine().newGradientCollector()) {
