@@ -170,13 +170,6 @@ final class TrainCommand implements Runnable {
             if (inputSize != null) {
                 model = model.withInputSizePx(inputSize);
             }
-            List<CropPhase> crops = crop == null ? List.of() : CropPhase.parse(crop);
-            for (CropPhase phase : crops) {
-                if (phase.sidePx() >= model.inputSizePx()) {
-                    throw new UsageException("--crop " + crop + ": a window of " + phase.sidePx()
-                            + " px is not smaller than the input side " + model.inputSizePx() + " px; use 0 for whole images");
-                }
-            }
             int epochs = 0;
             long steps = 0;
             double seconds = 0;
@@ -194,7 +187,8 @@ final class TrainCommand implements Runnable {
             };
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
                     noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
-                    bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(), crops);
+                    bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(),
+                    crop == null ? List.of() : CropPhase.parse(crop));
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

@@ -8,6 +8,7 @@ import dev.mqat.MqatFormatException;
 import dev.mqat.geometry.PnpConfig;
 import dev.mqat.model.DecoderConfig;
 import dev.mqat.model.ModelConfig;
+import dev.mqat.train.CropPhase;
 import dev.mqat.train.LossConfig;
 import dev.mqat.train.TrainConfig;
 import java.io.IOException;
@@ -49,6 +50,12 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
         provenance = Map.copyOf(provenance);
         if (valImages < 0) {
             throw new IllegalArgumentException("valImages: must be >= 0, found " + valImages);
+        }
+        for (CropPhase phase : train.crops()) {
+            if (phase.sidePx() >= model.inputSizePx()) {
+                throw new IllegalArgumentException("train.crops: a window of " + phase.sidePx()
+                        + " px is not smaller than the input side " + model.inputSizePx() + " px; use 0 for whole images");
+            }
         }
     }
 
