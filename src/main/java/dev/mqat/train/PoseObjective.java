@@ -23,8 +23,9 @@ public final class PoseObjective implements PoseTrainer.Objective {
     private final LossConfig config;
     private final long seed;
     /** Assigner and loss of each image side met so far: whole images and training windows have different grids. */
-    private final Map<Integer, TargetAssigner> assigners = new ConcurrentHashMap<>();
-    private final Map<Integer, PoseLoss> losses = new ConcurrentHashMap<>();
+    private final Map<Integer, ForSide> bySide = new ConcurrentHashMap<>();
+
+    private record ForSide(TargetAssigner assigner, PoseLoss loss) {}
 
     public PoseObjective(ModelConfig model, LossConfig config, long seed) {
         this.model = model;
@@ -34,17 +35,19 @@ public final class PoseObjective implements PoseTrainer.Objective {
 
     @Override
     public LossParts compute(NDList outputs, Batch batch) {
-        PoseLoss loss = losses.computeIfAbsent(batch.sizePx(), side -> new PoseLoss(grid(side), config));
-        return loss.compute(outputs, targets(batch));
+        return forSide(batch.sizePx()).loss().compute(outputs, targets(batch));
     }
 
-    private AnchorGrid grid(int side) {
-        return AnchorGrid.of(model, side, side);
+    private ForSide forSide(int side) {
+        return bySide.computeIfAbsent(side, s -> {
+            AnchorGrid grid = AnchorGrid.of(model, s, s);
+            return new ForSide(new TargetAssigner(grid, config), new PoseLoss(grid, config));
+        });
     }
 
     /** The targets of every image of the batch, in batch order. */
     public List<ImageTargets> targets(Batch batch) {
-        TargetAssigner assigner = assigners.computeIfAbsent(batch.sizePx(), side -> new TargetAssigner(grid(side), config));
+        TargetAssigner assigner = forSide(batch.sizePx()).assigner();
         List<ImageTargets> targets = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             InputImage image = batch.images().get(i);
