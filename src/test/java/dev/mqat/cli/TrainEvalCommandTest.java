@@ -14,6 +14,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -285,25 +286,22 @@ class TrainEvalCommandTest {
         Object[] r = MainTest.run("train", "--data", data.toString(), "--out", run.toString(), "--steps", "1");
         assertThat(r[0]).as("non-empty run folder without --resume").isEqualTo(2);
         assertThat(((String) r[1]).strip()).contains("--resume");
-        Object[] v = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r5").toString(), "--rotations", "3");
-        assertThat(v[0]).as("three views").isEqualTo(2);
-        assertThat(((String) v[1]).strip()).doesNotContain("\n").contains("decoder.rotations").contains("3");
-        assertThat(tmp.resolve("r5")).doesNotExist();
-        Object[] z = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r6").toString(), "--zoom-below", "-5");
-        assertThat(z[0]).as("negative second-look size").isEqualTo(2);
-        assertThat(((String) z[1]).strip()).doesNotContain("\n").contains("decoder.zoomBelowPx").contains("-5");
-        assertThat(tmp.resolve("r6")).doesNotExist();
-        Object[] m = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r7").toString(), "--zoom", "1.5,0.5");
-        assertThat(m[0]).as("a magnification below 1 in the list").isEqualTo(2);
-        assertThat(((String) m[1]).strip()).doesNotContain("\n").contains("decoder.zooms").contains("0.5");
-        assertThat(tmp.resolve("r7")).doesNotExist();
-        Object[] c = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r8").toString(), "--crop", "128");
-        assertThat(c[0]).as("a training window as large as the input").isEqualTo(2);
-        assertThat(((String) c[1]).strip()).doesNotContain("\n").contains("--crop 128").contains("128 px");
-        assertThat(tmp.resolve("r8")).doesNotExist();
-        Object[] d = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r9").toString(), "--crop", "48");
-        assertThat(d[0]).as("a training window that is not a multiple of 32").isEqualTo(2);
-        assertThat(((String) d[1]).strip()).doesNotContain("\n").contains("train.crops").contains("48");
-        assertThat(tmp.resolve("r9")).doesNotExist();
+        assertRefused("r5", "three views", List.of("--rotations", "3"), "decoder.rotations", "3");
+        assertRefused("r6", "negative second-look size", List.of("--zoom-below", "-5"), "decoder.zoomBelowPx", "-5");
+        assertRefused("r7", "a magnification below 1 in the list", List.of("--zoom", "1.5,0.5"), "decoder.zooms", "0.5");
+        assertRefused("r8", "a training window as large as the input", List.of("--crop", "128"), "train.crops",
+                "window of 128 px");
+        assertRefused("r9", "a training window that is not a multiple of 32", List.of("--crop", "48"), "train.crops", "48");
+    }
+
+    /** {@code train} with {@code options} exits 2 with one line naming every part, and writes no run folder. */
+    private static void assertRefused(String runName, String why, List<String> options, String... messageParts) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out",
+                tmp.resolve(runName).toString()));
+        args.addAll(options);
+        Object[] r = MainTest.run(args.toArray(new String[0]));
+        assertThat(r[0]).as(why).isEqualTo(2);
+        assertThat(((String) r[1]).strip()).doesNotContain("\n").contains(messageParts);
+        assertThat(tmp.resolve(runName)).doesNotExist();
     }
 }
