@@ -87,6 +87,11 @@ final class TrainCommand implements Runnable {
             + "always see whole images. Default: whole images.")
     String crop;
 
+    @Option(names = "--clip-grad-norm", defaultValue = "" + TrainConfig.DEFAULT_MAX_GRAD_NORM, paramLabel = "N",
+            description = "Before each update, scale the gradients down so that their global L2 norm is at most N "
+                    + "(0 = no clipping); each step's norm before clipping is logged as grad_norm. Default: ${DEFAULT-VALUE}.")
+    double clipGradNorm;
+
     @Option(names = "--positives", defaultValue = "10", paramLabel = "N", description = "Positive cells sampled per object. Default: ${DEFAULT-VALUE}.")
     int positives;
 
@@ -188,7 +193,7 @@ final class TrainCommand implements Runnable {
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
                     noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
                     bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(),
-                    crop == null ? List.of() : CropPhase.parse(crop));
+                    crop == null ? List.of() : CropPhase.parse(crop), clipGradNorm);
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

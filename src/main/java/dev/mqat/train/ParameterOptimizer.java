@@ -57,6 +57,31 @@ public final class ParameterOptimizer implements AutoCloseable {
         return updates;
     }
 
+    /**
+     * Scales every gradient by the same factor so that their global L2 norm is at most {@code maxNorm} (gradient-norm
+     * clipping, as the reference training does); {@code maxNorm <= 0} only measures.
+     *
+     * @return the global norm before clipping
+     */
+    public double clipGradients(double maxNorm) {
+        try (NDScope scope = new NDScope()) {
+            NDArray sumOfSquares = null;
+            for (Parameter p : parameters.values()) {
+                NDArray g = p.getArray().getGradient();
+                NDArray s = g.square().sum();
+                sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
+            }
+            double norm = sumOfSquares == null ? 0 : Math.sqrt(sumOfSquares.getFloat());
+            if (maxNorm > 0 && norm > maxNorm) {
+                float factor = (float) (maxNorm / norm);
+                for (Parameter p : parameters.values()) {
+                    p.getArray().getGradient().muli(factor);
+                }
+            }
+            return norm;
+        }
+    }
+
     /** Applies one update with learning rate {@code lr} from the accumulated gradients, then zeroes them. */
     public void step(double lr) {
         updates++;

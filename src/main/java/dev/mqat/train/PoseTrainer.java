@@ -218,6 +218,11 @@ public final class PoseTrainer {
                         throw stop(runDir, step + 1, "loss is " + lastLoss + " at step " + step + " (lr " + lr + ")",
                                 checkpointed ? last : null);
                     }
+                    double gradNorm = optimizer.clipGradients(config.maxGradNorm());
+                    if (!Double.isFinite(gradNorm)) {
+                        throw stop(runDir, step + 1, "gradient norm is " + gradNorm + " at step " + step + " (lr " + lr + ")",
+                                checkpointed ? last : null);
+                    }
                     optimizer.step(lr);
                     step++;
                     Map<String, Object> line = new LinkedHashMap<>();
@@ -227,6 +232,7 @@ public final class PoseTrainer {
                     line.put("lr", lr);
                     line.put("loss", lastLoss);
                     line.putAll(parts);
+                    line.put("grad_norm", gradNorm);
                     appendLog(runDir, line);
                     String left = config.timeLimitSeconds() > 0
                             ? " time " + Durations.format(Duration.ofNanos(System.nanoTime() - startNanos)) + " of "

@@ -31,16 +31,27 @@ import java.util.List;
  * @param initFrom checkpoint whose weights a new run starts from instead of random ones (fine-tuning), or null
  * @param crops phases of training on windows around the objects instead of whole images ({@link CropPhase});
  *     empty for whole images throughout (default; runs written before this setting existed read as empty)
+ * @param maxGradNorm before each update, scale the gradients down so that their global L2 norm is at most this;
+ *     0 turns clipping off (default {@link #DEFAULT_MAX_GRAD_NORM}; runs written before this setting existed read
+ *     as 0)
  */
 public record TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
         long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
-        long validateEverySteps, int bnCalibrationBatches, int depthCalibrationImages, String initFrom, List<CropPhase> crops) {
+        long validateEverySteps, int bnCalibrationBatches, int depthCalibrationImages, String initFrom, List<CropPhase> crops,
+        double maxGradNorm) {
 
     /** Batch-norm calibration batches of {@link #defaults()}: 1600 images, a few seconds on the CPU preset. */
     public static final int DEFAULT_BN_CALIBRATION_BATCHES = 50;
 
     /** Depth-calibration images of {@link #defaults()}: a two-parameter fit, a few seconds per validation. */
     public static final int DEFAULT_DEPTH_CALIBRATION_IMAGES = 1024;
+
+    /**
+     * Gradient-norm limit of {@link #defaults()}. Measured global norms of the CPU preset's steps are about 5 to 9
+     * after the first few hundred steps (log.jsonl {@code grad_norm}), so only unusual steps are scaled. The
+     * reference clips at 5 with a loss scaled differently (weights 0.01 and 0.1, no division by the positives).
+     */
+    public static final double DEFAULT_MAX_GRAD_NORM = 10;
 
     public TrainConfig {
         if (batchSize < 1) {
@@ -76,75 +87,98 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
             throw new IllegalArgumentException("train.depthCalibrationImages: must be >= 0, found " + depthCalibrationImages);
         }
         crops = CropPhase.validated(crops);
+        if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
+            throw new IllegalArgumentException("train.maxGradNorm: must be >= 0 (0 = no clipping), found " + maxGradNorm);
+        }
     }
 
-    /** Settings without batch-norm or depth calibration nor a starting checkpoint. */
+    /** Settings without batch-norm or depth calibration, gradient clipping nor a starting checkpoint. */
     public TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
             long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
             long validateEverySteps) {
         this(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, 0, 0, null, List.of());
+                loaderThreads, validateEverySteps, 0, 0, null, List.of(), 0);
     }
 
-    /** 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1, batch-norm and depth calibration on. */
+    /**
+     * 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1, batch-norm and depth calibration on,
+     * gradients clipped at {@link #DEFAULT_MAX_GRAD_NORM}.
+     */
     public static TrainConfig defaults() {
         return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0,
-                DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, List.of());
+                DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, List.of(), DEFAULT_MAX_GRAD_NORM);
     }
 
     public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps, newTimeLimitSeconds,
-                seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
+                seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm);
     }
 
     public TrainConfig withOptimizer(OptimizerKind kind, double lr) {
         return new TrainConfig(batchSize, kind, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm);
     }
 
     public TrainConfig withWarmupSteps(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm);
     }
 
     public TrainConfig withAugmentation(AugmentationConfig a) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, a,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
+                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm);
     }
 
     public TrainConfig withValidateEverySteps(long n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, n, bnCalibrationBatches, depthCalibrationImages, initFrom, crops);
+                augmentation, loaderThreads, n, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm);
     }
 
     public TrainConfig withBnCalibrationBatches(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, n, depthCalibrationImages, initFrom, crops);
+                augmentation, loaderThreads, validateEverySteps, n, depthCalibrationImages, initFrom, crops,
+                maxGradNorm);
     }
 
     public TrainConfig withDepthCalibrationImages(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, crops);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, crops,
+                maxGradNorm);
     }
 
     public TrainConfig withCrops(List<CropPhase> phases) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, phases);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, phases,
+                maxGradNorm);
     }
 
     public TrainConfig withInitFrom(String checkpoint) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, checkpoint, crops);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, checkpoint, crops,
+                maxGradNorm);
+    }
+
+    public TrainConfig withMaxGradNorm(double limit) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                limit);
     }
 
     /** Side of the training windows at the fraction {@code budgetFraction} of the budget; 0 for whole images. */

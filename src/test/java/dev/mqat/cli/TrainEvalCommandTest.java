@@ -77,6 +77,9 @@ class TrainEvalCommandTest {
         assertThat(config.path("decoder").path("zoomBelowPx").asDouble()).as("second look").isEqualTo(64.0);
         assertThat(config.path("decoder").path("zooms").toString()).isEqualTo("[1.3,1.7]");
         assertThat(config.path("train").path("crops").size()).as("whole images by default").isZero();
+        assertThat(config.path("train").path("maxGradNorm").asDouble()).as("clipping by default").isEqualTo(10.0);
+        assertThat(Files.readAllLines(run.resolve("log.jsonl"))).filteredOn(l -> l.contains("\"event\":\"step\""))
+                .isNotEmpty().allMatch(l -> l.matches(".*\"grad_norm\":[0-9].*"));
         // the fit ran at the checkpoint (a 3-step model finds too few poses for a correction, so it records none)
         assertThat(ModelCheckpoint.readHeader(run.resolve("checkpoints/best.ckpt")).metadata())
                 .containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY, DepthCorrection.SAMPLES_KEY);
@@ -292,6 +295,7 @@ class TrainEvalCommandTest {
         assertRefused("r8", "a training window as large as the input", List.of("--crop", "128"), "train.crops",
                 "window of 128 px");
         assertRefused("r9", "a training window that is not a multiple of 32", List.of("--crop", "48"), "train.crops", "48");
+        assertRefused("r10", "a negative gradient-norm limit", List.of("--clip-grad-norm", "-1"), "train.maxGradNorm", "-1");
     }
 
     /** {@code train} with {@code options} exits 2 with one line naming every part, and writes no run folder. */

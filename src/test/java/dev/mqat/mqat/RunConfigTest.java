@@ -32,4 +32,13 @@ class RunConfigTest {
         TrainConfig phased = TrainConfig.defaults().withCrops(CropPhase.parse("64:0.6,96"));
         assertThat(RunConfig.JSON.readValue(RunConfig.JSON.writeValueAsString(phased), TrainConfig.class)).isEqualTo(phased);
     }
+
+    @Test
+    void trainingWrittenBeforeClippingExistedReadsAsNoClipping() throws Exception {
+        String now = RunConfig.JSON.writeValueAsString(TrainConfig.defaults());
+        assertThat(now).contains("\"maxGradNorm\" : 10.0");
+        String old = now.replaceAll(",\\s*\"maxGradNorm\" : 10.0", "");
+        assertThat(old).doesNotContain("maxGradNorm");
+        assertThat(RunConfig.JSON.readValue(old, TrainConfig.class)).isEqualTo(TrainConfig.defaults().withMaxGradNorm(0));
+    }
 }

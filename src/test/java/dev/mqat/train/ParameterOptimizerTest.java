@@ -120,4 +120,29 @@ class ParameterOptimizerTest {
             }
         }
     }
+
+    @Test
+    void clippingScalesAllGradientsByOneFactorToTheGlobalLimit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = parameter(m);
+            Parameter u = Parameter.builder().setName("u").setType(Parameter.Type.WEIGHT).optShape(new Shape(2))
+                    .optInitializer(Initializer.ZEROS).build();
+            u.initialize(m, DataType.FLOAT32);
+            float[] gw = {3f, 0f, 0f, 4f};
+            float[] gu = {0f, 12f}; // global norm sqrt(9 + 16 + 144) = 13
+            try (ParameterOptimizer opt = new ParameterOptimizer(OptimizerKind.SGD, Map.of("w", w, "u", u), m)) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(w.getArray().mul(m.create(gw)).sum().add(u.getArray().mul(m.create(gu)).sum()));
+                }
+                assertThat(opt.clipGradients(20)).as("norm under the limit").isCloseTo(13, within(1e-5));
+                assertThat(w.getArray().getGradient().toFloatArray()).as("untouched under the limit").containsExactly(gw);
+
+                assertThat(opt.clipGradients(6.5)).as("norm before clipping").isCloseTo(13, within(1e-5));
+                assertThat(w.getArray().getGradient().toFloatArray()).containsExactly(1.5f, 0f, 0f, 2f);
+                assertThat(u.getArray().getGradient().toFloatArray()).containsExactly(0f, 6f);
+                assertThat(opt.clipGradients(0)).as("0 only measures").isCloseTo(6.5, within(1e-5));
+                assertThat(u.getArray().getGradient().toFloatArray()).containsExactly(0f, 6f);
+            }
+        }
+    }
 }

@@ -72,10 +72,16 @@ class PoseTrainerTest {
 
     private static TreeMap<String, float[]> train(Path run, TrainConfig config, PoseTrainer.Objective objective,
             boolean resume, long[] steps, List<InputImage> data, ModelConfig model) {
+        return train(run, config, objective, PoseTrainer.NO_HOOK, resume, steps, data, model);
+    }
+
+    private static TreeMap<String, float[]> train(Path run, TrainConfig config, PoseTrainer.Objective objective,
+            PoseTrainer.StepHook hook, boolean resume, long[] steps, List<InputImage> data, ModelConfig model) {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager()) {
             PoseNet net = PoseNet.create(model, manager);
-            steps[0] = PoseTrainer.fit(config, net, manager, data, objective, n -> PoseTrainer.Validation.of(0.0), run, resume).steps();
+            steps[0] = PoseTrainer.fit(config, net, manager, data, objective, n -> PoseTrainer.Validation.of(0.0), hook, run,
+                    resume).steps();
             TreeMap<String, float[]> params = new TreeMap<>();
             for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
                 params.put(e.getKey(), e.getValue().getArray().toFloatArray());
@@ -272,8 +278,14 @@ class PoseTrainerTest {
      */
     private List<String> assertStopsKeepingStepFour(Path run, PoseTrainer.Objective objective, String message)
             throws Exception {
+        return assertStopsKeepingStepFour(run, objective, PoseTrainer.NO_HOOK, message);
+    }
+
+    private List<String> assertStopsKeepingStepFour(Path run, PoseTrainer.Objective objective, PoseTrainer.StepHook hook,
+            String message) throws Exception {
         TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4);
-        assertThatThrownBy(() -> train(run, config, objective, false)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> train(run, config, objective, hook, false, new long[1], images(16), TINY))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(message).hasMessageContaining("last good checkpoint is");
         Path last = run.resolve("checkpoints/last.ckpt");
         assertThat(dev.mqat.model.ModelCheckpoint.readHeader(last).metadata().get("step")).isEqualTo("4");
@@ -294,7 +306,7 @@ class PoseTrainerTest {
     }
 
     @Test
-    void aParameterSpoiltByTheLastUpdateIsNeverCheckpointed() throws Exception {
+    void aNanGradientStopsTheRunBeforeItsUpdate() throws Exception {
         // from the 8th forward: the loss value is unchanged, its gradient NaN (0 * d sqrt(x)/dx at x = 0)
         PoseTrainer.Objective nanGradientAtEight = spoiltFrom(8, (out, p) -> {
             NDArray logits = out.get(1);
@@ -302,6 +314,21 @@ class PoseTrainerTest {
             return new LossParts(l, p.classification(), p.regression(), 0);
         });
         List<String> log = assertStopsKeepingStepFour(tmp.resolve("g8"), nanGradientAtEight,
+                "gradient norm is NaN at step 7");
+        assertThat(log.get(log.size() - 1)).contains("\"step\":8");
+        assertThat(log).filteredOn(l -> l.contains("\"event\":\"step\"")).as("the spoilt step is not logged").hasSize(7);
+    }
+
+    @Test
+    void aParameterSpoiltByTheLastUpdateIsNeverCheckpointed() throws Exception {
+        // finite loss and gradients, but an infinite learning rate for the 8th update
+        PoseTrainer.StepHook infiniteLastStep = new PoseTrainer.StepHook() {
+            @Override
+            public double learningRate(long step, long totalSteps, double scheduled) {
+                return step == 7 ? Double.POSITIVE_INFINITY : scheduled;
+            }
+        };
+        List<String> log = assertStopsKeepingStepFour(tmp.resolve("p8"), PoseTrainerTest::objective, infiniteLastStep,
                 "is not finite after step 8");
         assertThat(log.get(log.size() - 1)).contains("\"step\":8");
     }
