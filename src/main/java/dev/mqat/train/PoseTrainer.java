@@ -56,8 +56,11 @@ import java.util.SplittableRandom;
  * unaugmented training images ({@link TrainConfig#bnCalibrationBatches()}, {@link BatchNormCalibration}), so that
  * validation scores the weights rather than the last few batches' statistics.
  *
+ * <p>Before each update the gradients are clipped to {@link TrainConfig#maxGradNorm()} (their norm before clipping
+ * goes into the step's log line).
+ *
  * <p>Pitfalls: without the per-step scope DJL keeps every intermediate alive (tens of MB per step); a NaN or
- * infinite loss stops the run and leaves the last good checkpoint in place.
+ * infinite loss or gradient norm stops the run before its update and leaves the last good checkpoint in place.
  */
 public final class PoseTrainer {
 
