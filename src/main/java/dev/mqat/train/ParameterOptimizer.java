@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -67,11 +68,12 @@ public final class ParameterOptimizer implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             NDArray sumOfSquares = null;
             for (Parameter p : parameters.values()) {
-                NDArray g = p.getArray().getGradient();
-                NDArray s = g.square().sum();
+                // squares summed in float64: a large but finite float32 gradient (LSQ step sizes early on) must not
+                // overflow into an infinite norm
+                NDArray s = p.getArray().getGradient().toType(DataType.FLOAT64, false).square().sum();
                 sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
             }
-            double norm = sumOfSquares == null ? 0 : Math.sqrt(sumOfSquares.getFloat());
+            double norm = sumOfSquares == null ? 0 : Math.sqrt(sumOfSquares.getDouble());
             if (maxNorm > 0 && norm > maxNorm) {
                 float factor = (float) (maxNorm / norm);
                 for (Parameter p : parameters.values()) {
