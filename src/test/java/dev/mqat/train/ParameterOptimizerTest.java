@@ -145,4 +145,15 @@ class ParameterOptimizerTest {
             }
         }
     }
+
+    @Test
+    void aLargeFiniteGradientHasAFiniteNorm() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = parameter(m);
+            backward(p.getArray(), new float[] {3e20f, 4e20f, 0f, 0f}); // squares overflow float32
+            try (ParameterOptimizer opt = new ParameterOptimizer(OptimizerKind.ADAM, Map.of("w", p), m)) {
+                assertThat(opt.clipGradients(0)).isCloseTo(5e20, within(1e14));
+            }
+        }
+    }
 }
