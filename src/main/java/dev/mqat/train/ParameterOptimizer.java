@@ -9,7 +9,9 @@ import ai.djl.nn.Parameter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,18 +68,21 @@ public final class ParameterOptimizer implements AutoCloseable {
      */
     public double clipGradients(double maxNorm) {
         try (NDScope scope = new NDScope()) {
+            List<NDArray> gradients = new ArrayList<>(parameters.size());
             NDArray sumOfSquares = null;
             for (Parameter p : parameters.values()) {
+                NDArray g = p.getArray().getGradient();
+                gradients.add(g);
                 // squares summed in float64: a large but finite float32 gradient (LSQ step sizes early on) must not
                 // overflow into an infinite norm
-                NDArray s = p.getArray().getGradient().toType(DataType.FLOAT64, false).square().sum();
+                NDArray s = g.toType(DataType.FLOAT64, false).square().sum();
                 sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
             }
             double norm = sumOfSquares == null ? 0 : Math.sqrt(sumOfSquares.getDouble());
             if (maxNorm > 0 && norm > maxNorm) {
                 float factor = (float) (maxNorm / norm);
-                for (Parameter p : parameters.values()) {
-                    p.getArray().getGradient().muli(factor);
+                for (NDArray g : gradients) {
+                    g.muli(factor);
                 }
             }
             return norm;
