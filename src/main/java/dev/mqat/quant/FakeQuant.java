@@ -3,6 +3,7 @@ package dev.mqat.quant;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.mqat.model.Scalars;
 
 /**
  * Straight-through fake quantization on NDArrays, shared by LSQ, STE and the activation quantizers.
@@ -41,7 +42,7 @@ final class FakeQuant {
      * computes {@code x g + stopGradient(x) (1 - g)}, which is off by an ulp in float32 and would move the levels.
      */
     static NDArray scaleGradient(NDArray x, double g) {
-        NDArray scaled = x.mul((float) g);
+        NDArray scaled = Scalars.times(x, g);
         return x.stopGradient().add(scaled.sub(scaled.stopGradient()));
     }
 

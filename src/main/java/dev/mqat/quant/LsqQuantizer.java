@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
+import dev.mqat.model.Scalars;
 
 /**
  * Learned step size quantization of a weight (Esser et al., ICLR 2020), on the symmetric grid of {@link Levels}.
@@ -74,7 +75,7 @@ public final class LsqQuantizer extends UniformWeightQuantizer {
         requireCalibrated();
         checkWeight(weight);
         NDArray s = store.getValue(step, weight.getDevice(), training);
-        NDArray positive = FakeQuant.scaleGradient(s.abs().maximum(MIN_STEP), gradientScale());
+        NDArray positive = FakeQuant.scaleGradient(Scalars.atLeast(s.abs(), MIN_STEP), gradientScale());
         return FakeQuant.symmetric(weight, FakeQuant.broadcastable(positive, weightShape), spec.bits());
     }
 

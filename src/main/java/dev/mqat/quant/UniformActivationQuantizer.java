@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import dev.mqat.model.ActivationQuantizer;
+import dev.mqat.model.Scalars;
 
 /**
  * Fake quantization of a conv's input activation on the signed integer range of {@link ActivationQuantSpec}, one
@@ -65,7 +66,7 @@ public final class UniformActivationQuantizer extends ActivationQuantizer {
             }
             long perSample = input.getShape().dimension() > 1 ? input.size() / input.getShape().get(0)
                     : input.size();
-            step = FakeQuant.scaleGradient(s.abs().maximum(1e-8f), 1.0 / Math.sqrt(perSample * (double) qp));
+            step = FakeQuant.scaleGradient(Scalars.atLeast(s.abs(), 1e-8f), 1.0 / Math.sqrt(perSample * (double) qp));
         } else {
             if (training) {
                 NDArray batchMax = input.stopGradient().abs().max().reshape(1).maximum(1e-8f);

@@ -8,6 +8,7 @@ import ai.djl.nn.Activation;
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.model.AnchorGrid;
 import dev.mqat.model.HostArrays;
+import dev.mqat.model.Scalars;
 import java.util.List;
 
 /**
@@ -88,9 +89,11 @@ public final class PoseLoss {
         NDManager m = logits.getManager();
         float norm = Math.max(1, positives);
         NDArray tArr = HostArrays.copyOf(m, clsTarget, new Shape(n, a, c));
-        NDArray focal = focal(logits, tArr).mul(HostArrays.copyOf(m, valid, new Shape(n, a, 1))).sum().div(norm);
-        NDArray regression = positives == 0 ? m.zeros(new Shape()) : regression(pose, targets, a, c, positives).div(norm);
-        NDArray total = focal.mul((float) config.classificationWeight()).add(regression.mul((float) config.regressionWeight()));
+        NDArray focal = Scalars.dividedBy(focal(logits, tArr).mul(HostArrays.copyOf(m, valid, new Shape(n, a, 1))).sum(), norm);
+        NDArray regression = positives == 0 ? m.zeros(new Shape())
+                : Scalars.dividedBy(regression(pose, targets, a, c, positives), norm);
+        NDArray total = Scalars.times(focal, config.classificationWeight())
+                .add(Scalars.times(regression, config.regressionWeight()));
         return new LossParts(total, focal, regression, positives);
     }
 
@@ -157,16 +160,16 @@ public final class PoseLoss {
         NDArray p = Activation.sigmoid(x);
         NDArray bce = Activation.relu(x).sub(x.mul(t)).add(Activation.softPlus(x.abs().neg()));
         // p_t = p t + (1 - p)(1 - t) = 1 - p - t + 2 p t
-        NDArray oneMinusPt = p.add(t).sub(p.mul(t).mul(2));
+        NDArray oneMinusPt = p.add(t).sub(Scalars.times(p.mul(t), 2));
         NDArray alphaT = t.mul(2 * alpha - 1).add(1 - alpha);
-        NDArray modulating = config.focalGamma() == 2.0 ? oneMinusPt.square() : oneMinusPt.pow((float) config.focalGamma());
+        NDArray modulating = config.focalGamma() == 2.0 ? oneMinusPt.square() : Scalars.power(oneMinusPt, config.focalGamma());
         return alphaT.mul(modulating).mul(bce);
     }
 
     /** Smooth-L1 with knee beta: 0.5 x^2 / beta below beta, |x| - beta / 2 above; written with min to stay differentiable. */
     static NDArray smoothL1(NDArray x, float beta) {
         NDArray ax = x.abs();
-        NDArray c = ax.minimum(beta);
-        return c.square().mul(0.5f / beta).add(ax.sub(c));
+        NDArray c = Scalars.atMost(ax, beta);
+        return Scalars.times(c.square(), 0.5 / beta).add(ax.sub(c));
     }
 }

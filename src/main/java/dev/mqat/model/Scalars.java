@@ -1,0 +1,59 @@
+package dev.mqat.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Arithmetic with a constant that is safe inside a graph a backward pass will run through.
+ *
+ * <p>Why: DJL's {@code x.mul(2f)}, {@code div}, {@code maximum}, {@code minimum} and {@code pow} with a number create
+ * the constant as a tensor over a fresh Java direct buffer and close it as soon as the forward op returns. Autograd
+ * keeps that tensor for the backward pass (the gradient of {@code x * c} is {@code c}), but its memory still belongs
+ * to the buffer, which the garbage collector may free in between; the backward then reads whatever memory took its
+ * place. In mqat this gave rare garbage gradients (norms of 1e15 on LSQ steps, infinite ones) that differed from run
+ * to run. Here the constant is made by libtorch ({@code full}), so the autograd graph owns its memory.
+ * Forward-only code (inference, statistics) may use DJL's number overloads.
+ */
+public final class Scalars {
+    private Scalars() {}
+
+    /** {@code x * v}. */
+    public static NDArray times(NDArray x, double v) {
+        try (NDArray c = constant(x, v)) {
+            return x.mul(c);
+        }
+    }
+
+    /** {@code x / v}. */
+    public static NDArray dividedBy(NDArray x, double v) {
+        try (NDArray c = constant(x, v)) {
+            return x.div(c);
+        }
+    }
+
+    /** Elementwise {@code max(x, v)}. */
+    public static NDArray atLeast(NDArray x, double v) {
+        try (NDArray c = constant(x, v)) {
+            return x.maximum(c);
+        }
+    }
+
+    /** Elementwise {@code min(x, v)}. */
+    public static NDArray atMost(NDArray x, double v) {
+        try (NDArray c = constant(x, v)) {
+            return x.minimum(c);
+        }
+    }
+
+    /** Elementwise {@code x ^ v}. */
+    public static NDArray power(NDArray x, double v) {
+        try (NDArray c = constant(x, v)) {
+            return x.pow(c);
+        }
+    }
+
+    /** A 0-d array of {@code v} in engine-owned memory, of {@code like}'s type, on its device. */
+    private static NDArray constant(NDArray like, double v) {
+        return like.getManager().full(new Shape(), (float) v, like.getDataType());
+    }
+}
