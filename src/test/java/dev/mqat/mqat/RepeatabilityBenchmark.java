@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the same small LSQ quantization (weights and activations, 3 steps, {@link QuantizeJobTest}'s fixture) many
  * times in one JVM and counts the runs whose step lines or weights differ from the first one's. Every run has the
  * same seed and data, so any difference is a defect (it found the garbage gradients that {@code model/Scalars}
- * fixed: 4 of 128 repeats differed before). Options: {@code -Drepeat.runs=100}.
+ * fixed: in a temporary version of this check, 4 of 128 repeats differed before the fix). Options: {@code -Drepeat.runs=100}.
  */
 @Tag("benchmark")
 class RepeatabilityBenchmark {
