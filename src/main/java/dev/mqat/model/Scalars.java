@@ -2,6 +2,7 @@ package dev.mqat.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic with a constant that is safe inside a graph a backward pass will run through.
@@ -19,41 +20,36 @@ public final class Scalars {
 
     /** {@code x * v}. */
     public static NDArray times(NDArray x, double v) {
-        try (NDArray c = constant(x, v)) {
-            return x.mul(c);
-        }
+        return withConstant(x, v, NDArray::mul);
     }
 
     /** {@code x / v}. */
     public static NDArray dividedBy(NDArray x, double v) {
-        try (NDArray c = constant(x, v)) {
-            return x.div(c);
-        }
+        return withConstant(x, v, NDArray::div);
     }
 
     /** Elementwise {@code max(x, v)}. */
     public static NDArray atLeast(NDArray x, double v) {
-        try (NDArray c = constant(x, v)) {
-            return x.maximum(c);
-        }
+        return withConstant(x, v, NDArray::maximum);
     }
 
     /** Elementwise {@code min(x, v)}. */
     public static NDArray atMost(NDArray x, double v) {
-        try (NDArray c = constant(x, v)) {
-            return x.minimum(c);
-        }
+        return withConstant(x, v, NDArray::minimum);
     }
 
     /** Elementwise {@code x ^ v}. */
     public static NDArray power(NDArray x, double v) {
-        try (NDArray c = constant(x, v)) {
-            return x.pow(c);
-        }
+        return withConstant(x, v, NDArray::pow);
     }
 
-    /** A 0-d array of {@code v} in engine-owned memory, of {@code like}'s type, on its device. */
-    private static NDArray constant(NDArray like, double v) {
-        return like.getManager().full(new Shape(), (float) v, like.getDataType());
+    /**
+     * {@code op(x, c)} with c a 0-d array of {@code v} in engine-owned memory, of x's type, on its device. Closing c
+     * only drops this handle: autograd holds its own reference to the tensor and its memory.
+     */
+    private static NDArray withConstant(NDArray x, double v, BinaryOperator<NDArray> op) {
+        try (NDArray c = x.getManager().full(new Shape(), (float) v, x.getDataType())) {
+            return op.apply(x, c);
+        }
     }
 }
