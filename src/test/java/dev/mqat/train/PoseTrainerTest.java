@@ -138,6 +138,70 @@ class PoseTrainerTest {
         }
     }
 
+    /** The learned parameters (running statistics left out) of a checkpoint. */
+    private static TreeMap<String, float[]> learned(Path checkpoint) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PoseNet net = dev.mqat.model.ModelCheckpoint.load(checkpoint, manager);
+            TreeMap<String, float[]> params = new TreeMap<>();
+            net.namedParameters().forEach((name, p) -> {
+                if (p.requiresGradient()) {
+                    params.put(name, p.getArray().toFloatArray());
+                }
+            });
+            return params;
+        }
+    }
+
+    @Test
+    void weightAverageGoesIntoBestAndResumesExactly() {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4)
+                .withAverageDecay(0.9);
+        int[] validations = {0};
+        PoseTrainer.Validator rising = n -> PoseTrainer.Validation.of(++validations[0]); // every validation is the best
+        Path a = tmp.resolve("a");
+        TreeMap<String, float[]> straight = trainValidated(a, config, PoseTrainerTest::objective, rising, false);
+        TreeMap<String, float[]> best = learned(a.resolve("checkpoints/best.ckpt"));
+        int differing = 0;
+        for (String name : straight.keySet()) {
+            if (best.containsKey(name) && !java.util.Arrays.equals(best.get(name), straight.get(name))) {
+                differing++;
+            }
+        }
+        assertThat(differing).as("parameters of best.ckpt (the average) unlike the trained ones").isGreaterThan(10);
+        assertThat(learned(a.resolve("checkpoints/last.ckpt"))).as("last.ckpt holds the trained weights")
+                .allSatisfy((name, v) -> assertThat(v).containsExactly(straight.get(name)));
+
+        int[] calls = {0};
+        PoseTrainer.Objective dying = (out, batch) -> {
+            if (++calls[0] == 6) {
+                throw new IllegalStateException("killed");
+            }
+            return objective(out, batch);
+        };
+        Path b = tmp.resolve("b");
+        assertThatThrownBy(() -> trainValidated(b, config, dying, rising, false)).hasMessageContaining("killed");
+        TreeMap<String, float[]> resumed = trainValidated(b, config, PoseTrainerTest::objective, rising, true);
+        TreeMap<String, float[]> resumedBest = learned(b.resolve("checkpoints/best.ckpt"));
+        for (String name : straight.keySet()) {
+            assertThat(resumed.get(name)).as("parameter %s after resume", name).containsExactly(straight.get(name));
+        }
+        for (String name : best.keySet()) {
+            assertThat(resumedBest.get(name)).as("average of %s after resume", name).containsExactly(best.get(name));
+        }
+    }
+
+    private static TreeMap<String, float[]> trainValidated(Path run, TrainConfig config, PoseTrainer.Objective objective,
+            PoseTrainer.Validator validator, boolean resume) {
+        Engine.getInstance().setRandomSeed(7);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PoseNet net = PoseNet.create(TINY, manager);
+            PoseTrainer.fit(config, net, manager, images(16), objective, validator, run, resume);
+            TreeMap<String, float[]> params = new TreeMap<>();
+            net.namedParameters().forEach((name, p) -> params.put(name, p.getArray().toFloatArray()));
+            return params;
+        }
+    }
+
     @Test
     void batchNormCalibrationChangesOnlyTheRunningStatistics() {
         TrainConfig calibrated = TrainConfig.defaults().withBatchSize(4).withBudget(0, 8, 0).withValidateEverySteps(4)
