@@ -92,12 +92,6 @@ final class TrainCommand implements Runnable {
                     + "(0 = no clipping); each step's norm before clipping is logged as grad_norm. Default: ${DEFAULT-VALUE}.")
     double clipGradNorm;
 
-    @Option(names = "--average", defaultValue = "0", paramLabel = "DECAY",
-            description = "Keep an exponential moving average of the weights with this decay per step (e.g. 0.998: about "
-                    + "the last 500 steps); validation scores the average and best.ckpt holds it (0 = off). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    double average;
-
     @Option(names = "--positives", defaultValue = "10", paramLabel = "N", description = "Positive cells sampled per object. Default: ${DEFAULT-VALUE}.")
     int positives;
 
@@ -199,7 +193,7 @@ final class TrainCommand implements Runnable {
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
                     noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
                     bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(),
-                    crop == null ? List.of() : CropPhase.parse(crop), clipGradNorm, average);
+                    crop == null ? List.of() : CropPhase.parse(crop), clipGradNorm);
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

@@ -24,7 +24,6 @@ import dev.mqat.model.PoseNet;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -168,16 +167,14 @@ public final class PoseTrainer {
         long processStartNanos = System.nanoTime();
         long startNanos = processStartNanos; // moved back by the training time before a resume
         boolean checkpointed = false;
-        try (ParameterOptimizer optimizer = new ParameterOptimizer(config.optimizer(), trainable, manager);
-                WeightAverage average = config.averageDecay() > 0
-                        ? new WeightAverage(config.averageDecay(), trainable, manager) : null) {
+        try (ParameterOptimizer optimizer = new ParameterOptimizer(config.optimizer(), trainable, manager)) {
             long step = 0;
             double bestScore = Double.NaN;
             if (resume) {
                 ModelCheckpoint.Header header = ModelCheckpoint.readHeader(last);
                 ModelCheckpoint.load(net, last);
                 step = Long.parseLong(header.metadata().getOrDefault("step", "-1"));
-                loadOptimizerAt(optimizer, average, ckptDir, step);
+                loadOptimizerAt(optimizer, ckptDir, step);
                 bestScore = Double.parseDouble(header.metadata().getOrDefault("best_score", "NaN"));
                 double trainedSeconds = Double.parseDouble(header.metadata().getOrDefault("elapsed_seconds", "0"));
                 startNanos -= (long) (trainedSeconds * 1e9);
@@ -230,9 +227,6 @@ public final class PoseTrainer {
                                 checkpointed ? last : null);
                     }
                     optimizer.step(lr);
-                    if (average != null) {
-                        average.update();
-                    }
                     step++;
                     Map<String, Object> line = new LinkedHashMap<>();
                     line.put("event", "step");
@@ -253,18 +247,18 @@ public final class PoseTrainer {
                             format(parts), lr, imagesPerSecond, left));
                     boolean atEnd = step >= totalSteps;
                     if (step % validateEvery == 0 || atEnd) {
-                        bestScore = validateAndSave(net, calibrate, validator, optimizer, average, ckptDir, runDir, step,
-                                perEpoch, bestScore, secondsSince(startNanos), checkpointed ? last : null);
+                        bestScore = validateAndSave(net, calibrate, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
+                                secondsSince(startNanos), checkpointed ? last : null);
                         checkpointed = true;
                     }
                 }
             }
             if (config.timeLimitSeconds() > 0 && step % validateEvery != 0) {
-                bestScore = validateAndSave(net, calibrate, validator, optimizer, average, ckptDir, runDir, step, perEpoch,
-                        bestScore, secondsSince(startNanos), checkpointed ? last : null);
+                bestScore = validateAndSave(net, calibrate, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
+                        secondsSince(startNanos), checkpointed ? last : null);
             }
-            if (!Files.isRegularFile(best)) {
-                // no validation ran in this call (a finished run resumed): the last checkpoint is the best there is
+            if (Double.isNaN(bestScore)) {
+                // nothing was scored: the final step, as last.ckpt holds it (calibrated, with its metadata), is the best
                 ModelCheckpoint.save(net, best, ModelCheckpoint.readHeader(last).metadata());
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -309,47 +303,28 @@ public final class PoseTrainer {
     }
 
     /**
-     * Scores the network (the weight average when there is one), saves it as {@code best.ckpt} when the score
-     * improves or when nothing is scored, and always saves the trained weights and the optimizer state as
-     * {@code last.*}; logs the validation and returns the new best score. Stops the run instead when a parameter is
-     * not finite.
+     * Scores the network, saves {@code best.ckpt} when the score improves and always {@code last.*}, logs the
+     * validation; returns the new best score. Stops the run instead when a parameter is not finite.
      *
-     * @param average the weight average, null if none
      * @param lastGood the checkpoint kept from before, null if none
      */
     private static double validateAndSave(PoseNet net, Runnable calibrate, Validator validator,
-            ParameterOptimizer optimizer, WeightAverage average, Path ckptDir, Path runDir, long step, long perEpoch,
-            double bestScore, double elapsedSeconds, Path lastGood) {
+            ParameterOptimizer optimizer, Path ckptDir, Path runDir, long step, long perEpoch, double bestScore,
+            double elapsedSeconds, Path lastGood) {
         // the last update can spoil a parameter after a finite loss: such a network is never checkpointed
         String spoilt = firstNonFinite(net);
         if (spoilt != null) {
             throw stop(runDir, step, "parameter " + spoilt + " is not finite after step " + step, lastGood);
         }
-        if (average != null) {
-            average.swapIn();
+        calibrate.run();
+        Validation validation = validator == null ? Validation.of(Double.NaN) : validator.validate(net);
+        double score = validation.score();
+        if (!Double.isNaN(score) && (Double.isNaN(bestScore) || score > bestScore)) {
+            bestScore = score;
+            ModelCheckpoint.save(net, ckptDir.resolve("best.ckpt"),
+                    metadata(step, score, bestScore, elapsedSeconds, validation.metadata()));
         }
-        Validation validation;
-        double score;
-        try {
-            calibrate.run();
-            validation = validator == null ? Validation.of(Double.NaN) : validator.validate(net);
-            score = validation.score();
-            boolean improved = !Double.isNaN(score) && (Double.isNaN(bestScore) || score > bestScore);
-            if (improved) {
-                bestScore = score;
-            }
-            if (improved || Double.isNaN(bestScore)) { // with nothing scored, the latest network is the best there is
-                ModelCheckpoint.save(net, ckptDir.resolve("best.ckpt"),
-                        metadata(step, score, bestScore, elapsedSeconds, validation.metadata()));
-            }
-        } finally {
-            if (average != null) {
-                average.swapOut();
-            }
-        }
-        // last.ckpt holds the trained weights, which a resumed run continues from (with an average, the batch-norm
-        // statistics in it are the average's: training does not read them)
-        save(net, optimizer, average, ckptDir, metadata(step, score, bestScore, elapsedSeconds, validation.metadata()));
+        save(net, optimizer, ckptDir, metadata(step, score, bestScore, elapsedSeconds, validation.metadata()));
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("event", "validation");
         v.put("step", step);
@@ -414,8 +389,7 @@ public final class PoseTrainer {
      * Writes the optimizer state and then the network: the previous state is kept as {@code prev.optim} until the
      * new {@code last.ckpt} is in place, so every moment has a {@code last.ckpt} with a matching state on disk.
      */
-    private static void save(PoseNet net, ParameterOptimizer optimizer, WeightAverage average, Path ckptDir,
-            Map<String, String> metadata) {
+    private static void save(PoseNet net, ParameterOptimizer optimizer, Path ckptDir, Map<String, String> metadata) {
         Path lastOptim = ckptDir.resolve("last.optim");
         try {
             Files.createDirectories(ckptDir);
@@ -429,9 +403,6 @@ public final class PoseTrainer {
         AtomicFiles.write(lastOptim, out -> {
             DataOutputStream data = new DataOutputStream(out);
             optimizer.save(data);
-            if (average != null) {
-                average.save(data);
-            }
             data.flush();
         });
         ModelCheckpoint.save(net, ckptDir.resolve("last.ckpt"), metadata);
@@ -443,11 +414,8 @@ public final class PoseTrainer {
                 && (Files.isRegularFile(ckptDir.resolve("last.optim")) || Files.isRegularFile(ckptDir.resolve("prev.optim")));
     }
 
-    /**
-     * Loads the optimizer state (and the weight average stored after it) saved at {@code step}: {@code last.optim},
-     * or {@code prev.optim} after a cut save.
-     */
-    private static void loadOptimizerAt(ParameterOptimizer optimizer, WeightAverage average, Path ckptDir, long step) {
+    /** Loads the optimizer state saved at {@code step}: {@code last.optim}, or {@code prev.optim} after a cut save. */
+    private static void loadOptimizerAt(ParameterOptimizer optimizer, Path ckptDir, long step) {
         List<String> found = new ArrayList<>();
         for (String name : List.of("last.optim", "prev.optim")) {
             Path file = ckptDir.resolve(name);
@@ -456,11 +424,6 @@ public final class PoseTrainer {
             }
             try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
                 optimizer.load(in, file.toString());
-                if (average != null) {
-                    average.load(in, file.toString());
-                }
-            } catch (EOFException e) {
-                throw new IllegalStateException(file + ": no weight average stored; the run was started without one");
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": " + e.getMessage(), e);
             }

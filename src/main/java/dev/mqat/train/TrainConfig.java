@@ -34,14 +34,11 @@ import java.util.List;
  * @param maxGradNorm before each update, scale the gradients down so that their global L2 norm is at most this;
  *     0 turns clipping off (default {@link #DEFAULT_MAX_GRAD_NORM}; runs written before this setting existed read
  *     as 0)
- * @param averageDecay keep an exponential moving average of the weights with this decay per step
- *     ({@link WeightAverage}); validation scores it and {@code best.ckpt} holds it; 0 turns it off (default 0; runs
- *     written before this setting existed read as 0)
  */
 public record TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
         long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
         long validateEverySteps, int bnCalibrationBatches, int depthCalibrationImages, String initFrom, List<CropPhase> crops,
-        double maxGradNorm, double averageDecay) {
+        double maxGradNorm) {
 
     /** Batch-norm calibration batches of {@link #defaults()}: 1600 images, a few seconds on the CPU preset. */
     public static final int DEFAULT_BN_CALIBRATION_BATCHES = 50;
@@ -93,10 +90,6 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
         if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
             throw new IllegalArgumentException("train.maxGradNorm: must be >= 0 (0 = no clipping), found " + maxGradNorm);
         }
-        if (!(averageDecay >= 0 && averageDecay < 1)) {
-            throw new IllegalArgumentException("train.averageDecay: must be in [0, 1) (0 = no weight average), found "
-                    + averageDecay);
-        }
     }
 
     /** Settings without batch-norm or depth calibration, gradient clipping nor a starting checkpoint. */
@@ -104,7 +97,7 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
             long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
             long validateEverySteps) {
         this(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, 0, 0, null, List.of(), 0, 0);
+                loaderThreads, validateEverySteps, 0, 0, null, List.of(), 0);
     }
 
     /**
@@ -113,85 +106,79 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
      */
     public static TrainConfig defaults() {
         return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0,
-                DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, List.of(), DEFAULT_MAX_GRAD_NORM, 0);
+                DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, List.of(), DEFAULT_MAX_GRAD_NORM);
     }
 
     public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps, newTimeLimitSeconds,
                 seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
                 loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withOptimizer(OptimizerKind kind, double lr) {
         return new TrainConfig(batchSize, kind, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
                 loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withWarmupSteps(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed, augmentation,
                 loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withAugmentation(AugmentationConfig a) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, a,
                 loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withValidateEverySteps(long n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, n, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withBnCalibrationBatches(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, n, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withDepthCalibrationImages(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withCrops(List<CropPhase> phases) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, phases,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withInitFrom(String checkpoint) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, checkpoint, crops,
-                maxGradNorm, averageDecay);
+                maxGradNorm);
     }
 
     public TrainConfig withMaxGradNorm(double limit) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                limit, averageDecay);
-    }
-
-    public TrainConfig withAverageDecay(double decay) {
-        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, decay);
+                limit);
     }
 
     /** Side of the training windows at the fraction {@code budgetFraction} of the budget; 0 for whole images. */
