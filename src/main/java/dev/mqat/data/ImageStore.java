@@ -103,14 +103,18 @@ public final class ImageStore {
         int w = fitted[0];
         int h = fitted[1];
         byte[] rgb = new byte[sizePx * sizePx * 3];
-        BufferedImage resized = resize(src, w, h, true);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = resized.getRGB(x, y);
-                int o = (y * sizePx + x) * 3;
-                rgb[o] = (byte) (p >> 16);
-                rgb[o + 1] = (byte) (p >> 8);
-                rgb[o + 2] = (byte) p;
+        if (isPlainRgb(src) && src.getWidth() == w && src.getHeight() == h) {
+            copyPlainRgb(src, rgb, sizePx);
+        } else {
+            BufferedImage resized = resize(src, w, h, true);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int p = resized.getRGB(x, y);
+                    int o = (y * sizePx + x) * 3;
+                    rgb[o] = (byte) (p >> 16);
+                    rgb[o + 1] = (byte) (p >> 8);
+                    rgb[o + 2] = (byte) p;
+                }
             }
         }
         CameraIntrinsics camera = original.scaled((double) w / src.getWidth(), (double) h / src.getHeight(), sizePx, sizePx);
@@ -129,18 +133,54 @@ public final class ImageStore {
             ObjectInfo info = dataset.object(objId);
             byte[] mask = null;
             if (gt.maskVisibPath().isPresent()) {
-                BufferedImage m = resize(read(gt.maskVisibPath().get()), w, h, false);
-                mask = new byte[sizePx * sizePx];
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        mask[y * sizePx + x] = (byte) ((m.getRGB(x, y) & 0xff) > 127 ? 1 : 0);
-                    }
-                }
+                mask = readMask(gt.maskVisibPath().get(), w, h, sizePx);
             }
             objects.add(new InputImage.InputObject(classIndex(dataset, objId), gt.instance().objectToCamera(), mask,
                     info.bboxCornersMm(), info.diameterMm()));
         }
         return resized(src, image.camera(), sizePx, objects);
+    }
+
+    /** Visible-pixel mask at network resolution: 1 where the (resized) mask image is brighter than 127. */
+    private static byte[] readMask(Path maskPath, int w, int h, int sizePx) {
+        BufferedImage src = read(maskPath);
+        byte[] mask = new byte[sizePx * sizePx];
+        if (src.getType() == BufferedImage.TYPE_BYTE_GRAY && src.getWidth() == w && src.getHeight() == h) {
+            // BOP masks are 0/255 grey PNGs: read the samples, skipping the per-pixel colour conversion
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                src.getRaster().getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    mask[y * sizePx + x] = (byte) (row[x] > 127 ? 1 : 0);
+                }
+            }
+            return mask;
+        }
+        BufferedImage m = resize(src, w, h, false);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                mask[y * sizePx + x] = (byte) ((m.getRGB(x, y) & 0xff) > 127 ? 1 : 0);
+            }
+        }
+        return mask;
+    }
+
+    /** True for 8-bit sRGB images without alpha, whose raster samples are already the RGB bytes we keep. */
+    private static boolean isPlainRgb(BufferedImage src) {
+        return src.getType() == BufferedImage.TYPE_3BYTE_BGR || src.getType() == BufferedImage.TYPE_INT_RGB;
+    }
+
+    /** Copies the samples of a plain RGB image row by row: what getRGB gives, without its per-pixel conversion. */
+    private static void copyPlainRgb(BufferedImage src, byte[] rgb, int sizePx) {
+        int w = src.getWidth();
+        int[] row = new int[w * 3];
+        for (int y = 0; y < src.getHeight(); y++) {
+            src.getRaster().getPixels(0, y, w, 1, row);
+            int o = y * sizePx * 3;
+            for (int i = 0; i < row.length; i++) {
+                rgb[o + i] = (byte) row[i];
+            }
+        }
     }
 
     /** Width and height of {@code src} scaled so that its longer side is {@code sizePx}. */
