@@ -29,7 +29,7 @@ final class CalibrateBnCommand implements Runnable {
         Path file = target.file();
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(target.run, file, target.outFile(file), batches, 0);
+            r = CalibrationJob.run(target.run, file, target.outFile(file), batches, 0, null);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** Fits the depth correction of a run's checkpoint. */
 @Command(name = "calibrate-depth", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fit the depth bias of a run's checkpoint on unaugmented training images "
+        description = {"Fit the depth bias of a run's checkpoint on unaugmented images of the training split, or of "
+                + "the split --split or the run's config.json (train.depthCalibrationSplit) names "
                 + "(ln(z_pred/z_true) = a + b ln(z_pred/1 m), least absolute deviations), store the correction in the "
                 + "checkpoint and print val ADI-0.1d before and after.",
             "mqat train already does this before every checkpoint (--depth-calibration); use this on older runs. "
@@ -22,8 +23,13 @@ final class CalibrateDepthCommand implements Runnable {
     @Mixin
     CheckpointTarget target;
 
-    @Option(names = "--images", defaultValue = "" + TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES, paramLabel = "N", description = "Training images to fit on. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--images", defaultValue = "" + TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES, paramLabel = "N", description = "Images to fit on. Default: ${DEFAULT-VALUE}.")
     int images;
+
+    @Option(names = "--split", paramLabel = "SPLIT", description = "Split to fit on: train or val (images the network "
+            + "never trained on). Default: the one the run's config.json names (train unless it was trained with "
+            + "--depth-calibration-split val).")
+    String split;
 
     @Override
     public void run() {
@@ -33,7 +39,7 @@ final class CalibrateDepthCommand implements Runnable {
         }
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images);
+            r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images, split);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -111,6 +111,12 @@ final class TrainCommand implements Runnable {
                     + "training images and store the correction in the checkpoint (0 = raw PnP poses). Default: ${DEFAULT-VALUE}.")
     int depthCalibration;
 
+    @Option(names = "--depth-calibration-split", defaultValue = TrainConfig.TRAIN_SPLIT, paramLabel = "SPLIT",
+            description = "Split the depth bias is fitted on: train (the first --depth-calibration images of a fixed shuffle) "
+                    + "or val (images the network never trained on; the val score then comes from the images the bias was "
+                    + "fitted on). Stored in config.json (train.depthCalibrationSplit). Default: ${DEFAULT-VALUE}.")
+    String depthCalibrationSplit;
+
     @Option(names = "--rotations", defaultValue = "4", paramLabel = "N", description = "Views of each image at inference "
             + "(validation, eval, predict), their corner correspondences pooled into one PnP per object: 1 = the image as it is, "
             + "2 = also turned by 180 degrees, 4 = every quarter turn (N times the forward passes). Stored in config.json "
@@ -193,7 +199,7 @@ final class TrainCommand implements Runnable {
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
                     noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
                     bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(),
-                    crop == null ? List.of() : CropPhase.parse(crop), clipGradNorm);
+                    crop == null ? List.of() : CropPhase.parse(crop), clipGradNorm, depthCalibrationSplit);
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

@@ -40,13 +40,16 @@ public final class CalibrationJob {
      * @param bnBatches batches of the run's batch size to recompute batch-norm statistics over, 0 to keep them
      * @param depthImages training images to fit the depth correction on; 0 keeps the checkpoint's correction when
      *     the statistics are kept, and refits it on the default count when they change (the bias depends on them)
+     * @param depthSplit split to fit the depth correction on ({@code train} or {@code val}), or null for the one the
+     *     run's config names
      */
-    public static Result run(Path runDir, Path checkpoint, Path out, int bnBatches, int depthImages) {
+    public static Result run(Path runDir, Path checkpoint, Path out, int bnBatches, int depthImages, String depthSplit) {
         if (bnBatches < 0 || depthImages < 0 || bnBatches + depthImages == 0) {
             throw new IllegalArgumentException("nothing to calibrate: batch-norm batches " + bnBatches
                     + " and depth images " + depthImages + " (one must be positive, neither negative)");
         }
-        RunConfig cfg = RunConfig.read(runDir);
+        RunConfig read = RunConfig.read(runDir);
+        RunConfig cfg = depthSplit == null ? read : read.withTrain(read.train().withDepthCalibrationSplit(depthSplit));
         BopDataset dataset = BopDataset.open(Path.of(cfg.data()));
         int size = cfg.model().inputSizePx();
         RunData train = RunData.load(dataset, "train", size, 0);

@@ -5,12 +5,16 @@ import dev.mqat.eval.DepthCorrection;
 import dev.mqat.eval.EvaluationResult;
 import dev.mqat.model.PoseNet;
 import dev.mqat.train.PoseTrainer;
+import dev.mqat.train.TrainConfig;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The validation step of {@code mqat train}, {@code quantize} and {@code calibrate-depth}: fit the network's depth
- * bias ({@link DepthCorrection}) on a fixed set of unaugmented training images, then score the corrected poses on
- * the validation split. The fit is recorded in the checkpoint, so every later prediction applies it.
+ * bias ({@link DepthCorrection}) on a fixed set of unaugmented images of the split the run names
+ * ({@link dev.mqat.train.TrainConfig#depthCalibrationSplit()}: training images by default, or validation images),
+ * then score the corrected poses on the validation split. The fit is recorded in the checkpoint, so every later
+ * prediction applies it.
  */
 final class DepthCalibration {
 
@@ -32,6 +36,9 @@ final class DepthCalibration {
         }
     }
 
+    /** Checkpoint metadata key: the split the depth correction was fitted on. */
+    static final String SPLIT_KEY = "depth_calibration_split";
+
     private final RunData images;
     private final RunData val;
     private final RunConfig cfg;
@@ -39,13 +46,25 @@ final class DepthCalibration {
     /**
      * @param train the run's training split
      * @param val the validation split, or null
-     * @param count training images to fit on (the first of the run's calibration shuffle), 0 to leave poses raw
+     * @param count images to fit on (the first of the run's calibration shuffle of its calibration split), 0 to leave
+     *     poses raw
+     * @throws IllegalArgumentException when the run fits on the val split and the dataset has none
      */
     DepthCalibration(RunData train, RunData val, RunConfig cfg, int count) {
-        this.images = count > 0 ? train.subset(PoseTrainer.calibrationIndices(train.images.size(), count, cfg.train()))
+        boolean onVal = cfg.train().depthCalibrationSplit().equals(TrainConfig.VAL_SPLIT);
+        if (count > 0 && onVal && val == null) {
+            throw new IllegalArgumentException("train.depthCalibrationSplit is val, but " + cfg.data() + " has no val split");
+        }
+        RunData source = onVal ? val : train;
+        this.images = count > 0 ? source.subset(PoseTrainer.calibrationIndices(source.images.size(), count, cfg.train()))
                 : null;
         this.val = val;
         this.cfg = cfg;
+    }
+
+    /** The split the fit uses, and how many of its images; null when there is no fit. */
+    RunData fitImages() {
+        return images;
     }
 
     /** True when there is something to do: a fit, a score, or both. */
@@ -57,6 +76,11 @@ final class DepthCalibration {
         DepthCorrection.Fit fit = images == null ? new DepthCorrection.Fit(DepthCorrection.NONE, 0)
                 : images.fitDepthCorrection(net, manager, cfg);
         EvaluationResult v = val == null ? null : val.evaluate(net, manager, cfg, fit.correction());
-        return new Outcome(fit, v, images == null ? Map.of() : fit.correction().toMetadata(fit.samples()));
+        if (images == null) {
+            return new Outcome(fit, v, Map.of());
+        }
+        Map<String, String> metadata = new LinkedHashMap<>(fit.correction().toMetadata(fit.samples()));
+        metadata.put(SPLIT_KEY, images.split);
+        return new Outcome(fit, v, metadata);
     }
 }

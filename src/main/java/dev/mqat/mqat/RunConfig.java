@@ -73,6 +73,12 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
                 newProvenance, settings);
     }
 
+    /** This config with other train settings. */
+    public RunConfig withTrain(TrainConfig newTrain) {
+        return new RunConfig(command, data, objects, model, newTrain, loss, decoder, pnp, valImages, device, provenance,
+                quantization);
+    }
+
     /** The config file of a run folder. */
     public static Path file(Path runDir) {
         return runDir.resolve("config.json");

@@ -34,11 +34,14 @@ import java.util.List;
  * @param maxGradNorm before each update, scale the gradients down so that their global L2 norm is at most this;
  *     0 turns clipping off (default {@link #DEFAULT_MAX_GRAD_NORM}; runs written before this setting existed read
  *     as 0)
+ * @param depthCalibrationSplit split whose images the depth bias is fitted on: {@code train} (default; the first
+ *     {@code depthCalibrationImages} of a fixed shuffle of the training images) or {@code val} (images the network
+ *     never trained on, like the test images; runs written before this setting existed read as {@code train})
  */
 public record TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
         long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
         long validateEverySteps, int bnCalibrationBatches, int depthCalibrationImages, String initFrom, List<CropPhase> crops,
-        double maxGradNorm) {
+        double maxGradNorm, String depthCalibrationSplit) {
 
     /** Batch-norm calibration batches of {@link #defaults()}: 1600 images, a few seconds on the CPU preset. */
     public static final int DEFAULT_BN_CALIBRATION_BATCHES = 50;
@@ -52,6 +55,10 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
      * reference clips at 5 with a loss scaled differently (weights 0.01 and 0.1, no division by the positives).
      */
     public static final double DEFAULT_MAX_GRAD_NORM = 10;
+
+    /** Split names {@link #depthCalibrationSplit} takes. */
+    public static final String TRAIN_SPLIT = "train";
+    public static final String VAL_SPLIT = "val";
 
     public TrainConfig {
         if (batchSize < 1) {
@@ -90,6 +97,13 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
         if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
             throw new IllegalArgumentException("train.maxGradNorm: must be >= 0 (0 = no clipping), found " + maxGradNorm);
         }
+        if (depthCalibrationSplit == null) {
+            depthCalibrationSplit = TRAIN_SPLIT;
+        }
+        if (!depthCalibrationSplit.equals(TRAIN_SPLIT) && !depthCalibrationSplit.equals(VAL_SPLIT)) {
+            throw new IllegalArgumentException("train.depthCalibrationSplit: expected train or val, found '"
+                    + depthCalibrationSplit + "'");
+        }
     }
 
     /** Settings without batch-norm or depth calibration, gradient clipping nor a starting checkpoint. */
@@ -97,7 +111,7 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
             long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
             long validateEverySteps) {
         this(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, 0, 0, null, List.of(), 0);
+                loaderThreads, validateEverySteps, 0, 0, null, List.of(), 0, TRAIN_SPLIT);
     }
 
     /**
@@ -106,79 +120,86 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
      */
     public static TrainConfig defaults() {
         return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0,
-                DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, List.of(), DEFAULT_MAX_GRAD_NORM);
+                DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, List.of(), DEFAULT_MAX_GRAD_NORM,
+                TRAIN_SPLIT);
     }
 
     public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps, newTimeLimitSeconds,
                 seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
                 loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withOptimizer(OptimizerKind kind, double lr) {
         return new TrainConfig(batchSize, kind, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
                 loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withWarmupSteps(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed, augmentation,
                 loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withAugmentation(AugmentationConfig a) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, a,
                 loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withValidateEverySteps(long n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, n, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withBnCalibrationBatches(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, n, depthCalibrationImages, initFrom, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withDepthCalibrationImages(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withCrops(List<CropPhase> phases) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, phases,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withInitFrom(String checkpoint) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, checkpoint, crops,
-                maxGradNorm);
+                maxGradNorm, depthCalibrationSplit);
     }
 
     public TrainConfig withMaxGradNorm(double limit) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                limit);
+                limit, depthCalibrationSplit);
+    }
+
+    public TrainConfig withDepthCalibrationSplit(String split) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm, split);
     }
 
     /** Side of the training windows at the fraction {@code budgetFraction} of the budget; 0 for whole images. */

@@ -1,6 +1,7 @@
 package dev.mqat.mqat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqat.model.DecoderConfig;
 import dev.mqat.train.CropPhase;
@@ -40,5 +41,19 @@ class RunConfigTest {
         String old = now.replaceAll(",\\s*\"maxGradNorm\" : 10.0", "");
         assertThat(old).doesNotContain("maxGradNorm");
         assertThat(RunConfig.JSON.readValue(old, TrainConfig.class)).isEqualTo(TrainConfig.defaults().withMaxGradNorm(0));
+    }
+
+    @Test
+    void trainingWrittenBeforeTheCalibrationSplitExistedFitsOnTrainingImages() throws Exception {
+        String now = RunConfig.JSON.writeValueAsString(TrainConfig.defaults().withDepthCalibrationSplit("val"));
+        assertThat(now).contains("\"depthCalibrationSplit\" : \"val\"");
+        String old = now.replaceAll(",\\s*\"depthCalibrationSplit\" : \"val\"", "");
+        assertThat(old).doesNotContain("depthCalibrationSplit");
+        TrainConfig read = RunConfig.JSON.readValue(old, TrainConfig.class);
+        assertThat(read.depthCalibrationSplit()).isEqualTo("train");
+        assertThat(read).isEqualTo(TrainConfig.defaults());
+        assertThatThrownBy(() -> TrainConfig.defaults().withDepthCalibrationSplit("test"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("depthCalibrationSplit")
+                .hasMessageContaining("'test'");
     }
 }
