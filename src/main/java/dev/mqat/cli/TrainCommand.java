@@ -83,8 +83,8 @@ final class TrainCommand implements Runnable {
     @Option(names = "--crop", paramLabel = "SIDE[:UNTIL],...", description = "Train on SIDE x SIDE windows placed at random "
             + "around the objects instead of whole images (SIDE a multiple of 32, 0 = whole images): a step costs about "
             + "(SIDE / input side)^2 of a whole-image step. Phases end at the fraction UNTIL of the budget, the last at its end: "
-            + "96 = windows of 96 px throughout, 64:0.6,96 = 64 px for the first 60 %, then 96 px, 64:0.5,96:0.85,0 = 64 px, "
-            + "96 px from 50 %, whole images from 85 %. Validation and inference always see whole images. Default: whole images.")
+            + "96 = windows of 96 px throughout, 64:0.6,96 = 64 px for the first 60 %%, then 96 px, 64:0.5,96:0.85,0 = 64 px, "
+            + "96 px from 50 %%, whole images from 85 %%. Validation and inference always see whole images. Default: whole images.")
     String crop;
 
     @Option(names = "--clip-grad-norm", defaultValue = "" + TrainConfig.DEFAULT_MAX_GRAD_NORM, paramLabel = "N",
