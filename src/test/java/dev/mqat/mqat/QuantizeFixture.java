@@ -21,18 +21,26 @@ public final class QuantizeFixture {
 
     /** Synthesizes the dataset into {@code root/data} and trains {@code root/float}; returns the run folder. */
     public static Path floatRun(Path root) {
-        Path data = root.resolve("data");
+        BopDataset dataset = dataset(root.resolve("data"));
+        TrainConfig train = new TrainConfig(4, OptimizerKind.ADAM, 1e-3, 0, 0, 4, 0, 5, AugmentationConfig.none(), 1, 0);
+        Path run = root.resolve("float");
+        TrainingJob.run(config(dataset, train), run, false);
+        return run;
+    }
+
+    /** Synthesizes 16 images of 64 px into {@code data} (8 train, 4 val, 4 test) and opens them. */
+    static BopDataset dataset(Path data) {
         SynthConfig synth = SynthConfig.defaults().withImageCount(16).withSizePx(64).withSeed(3)
                 .withSplit(new SplitFractions(0.5, 0.25, 0.25)).withImagesPerScene(4);
         Synthesizer.generate(CubeSatModel.mesh(), Synthesizer.EMBEDDED_OBJECT_NAME, synth, data, 2, null);
-        BopDataset dataset = BopDataset.open(data);
+        return BopDataset.open(data);
+    }
+
+    /** A float run's config for {@code dataset}: a quarter-width network at 64 px, trained with {@code train}. */
+    static RunConfig config(BopDataset dataset, TrainConfig train) {
         ModelConfig model = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.25)
                 .withNumClasses(dataset.objects().size());
-        TrainConfig train = new TrainConfig(4, OptimizerKind.ADAM, 1e-3, 0, 0, 4, 0, 5, AugmentationConfig.none(), 1, 0);
-        RunConfig cfg = new RunConfig(List.of("test"), data.toString(), RunObject.of(dataset.objects()), model, train,
+        return new RunConfig(List.of("test"), dataset.root().toString(), RunObject.of(dataset.objects()), model, train,
                 LossConfig.defaults(), DecoderConfig.defaults(), PnpConfig.defaults(), 0, "cpu", Provenance.current());
-        Path run = root.resolve("float");
-        TrainingJob.run(cfg, run, false);
-        return run;
     }
 }
