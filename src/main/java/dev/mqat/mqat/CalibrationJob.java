@@ -52,7 +52,9 @@ public final class CalibrationJob {
         RunConfig cfg = depthSplit == null ? read : read.withTrain(read.train().withDepthCalibrationSplit(depthSplit));
         BopDataset dataset = BopDataset.open(Path.of(cfg.data()));
         int size = cfg.model().inputSizePx();
-        RunData train = RunData.load(dataset, "train", size, 0);
+        // the training images serve batch-norm statistics and a depth fit on train; skip reading them otherwise
+        boolean needsTrain = bnBatches > 0 || !cfg.train().depthCalibrationOnVal();
+        RunData train = needsTrain ? RunData.load(dataset, "train", size, 0) : null;
         RunData val = dataset.hasSplit("val") ? RunData.load(dataset, "val", size, cfg.valImages()) : null;
         Map<String, String> metadata = new LinkedHashMap<>(ModelCheckpoint.readHeader(checkpoint).metadata());
         DepthCorrection before = RunEvaluation.depthCorrection(checkpoint);

@@ -5,7 +5,6 @@ import dev.mqat.eval.DepthCorrection;
 import dev.mqat.eval.EvaluationResult;
 import dev.mqat.model.PoseNet;
 import dev.mqat.train.PoseTrainer;
-import dev.mqat.train.TrainConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,14 +43,14 @@ final class DepthCalibration {
     private final RunConfig cfg;
 
     /**
-     * @param train the run's training split
+     * @param train the run's training split; may be null when the run fits on the val split
      * @param val the validation split, or null
      * @param count images to fit on (the first of the run's calibration shuffle of its calibration split), 0 to leave
      *     poses raw
      * @throws IllegalArgumentException when the run fits on the val split and the dataset has none
      */
     DepthCalibration(RunData train, RunData val, RunConfig cfg, int count) {
-        boolean onVal = cfg.train().depthCalibrationSplit().equals(TrainConfig.VAL_SPLIT);
+        boolean onVal = cfg.train().depthCalibrationOnVal();
         if (count > 0 && onVal && val == null) {
             throw new IllegalArgumentException("train.depthCalibrationSplit is val, but " + cfg.data() + " has no val split");
         }

@@ -202,6 +202,11 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
                 maxGradNorm, split);
     }
 
+    /** True when the depth bias is fitted on the val split rather than on training images. */
+    public boolean depthCalibrationOnVal() {
+        return depthCalibrationSplit.equals(VAL_SPLIT);
+    }
+
     /** Side of the training windows at the fraction {@code budgetFraction} of the budget; 0 for whole images. */
     public int cropAt(double budgetFraction) {
         return CropPhase.sideAt(crops, budgetFraction);
