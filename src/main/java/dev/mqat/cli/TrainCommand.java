@@ -95,6 +95,11 @@ final class TrainCommand implements Runnable {
     @Option(names = "--positives", defaultValue = "10", paramLabel = "N", description = "Positive cells sampled per object. Default: ${DEFAULT-VALUE}.")
     int positives;
 
+    @Option(names = "--smooth-l1-knee", defaultValue = "0.02", paramLabel = "D", description = "Knee of the smooth-L1 on "
+            + "object-space corner errors, in object diameters: quadratic below, linear above (WDR: 0.02). "
+            + "Default: ${DEFAULT-VALUE}.")
+    double smoothL1Knee;
+
     @Option(names = "--val-images", defaultValue = "0", paramLabel = "N", description = "Validation images used for model selection (0 = the whole val split). Default: ${DEFAULT-VALUE}.")
     int valImages;
 
@@ -203,7 +208,8 @@ final class TrainCommand implements Runnable {
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
-            return new RunConfig(command, data.toString(), objects, model, train, LossConfig.defaults().withPositivesPerObject(positives),
+            LossConfig loss = LossConfig.defaults().withPositivesPerObject(positives).withSmoothL1BetaDiameters(smoothL1Knee);
+            return new RunConfig(command, data.toString(), objects, model, train, loss,
                     DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms), PnpConfig.defaults(), valImages, device, Provenance.current());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

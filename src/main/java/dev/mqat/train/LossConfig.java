@@ -49,6 +49,11 @@ public record LossConfig(int positivesPerObject, double levelLambda, double foca
                 smoothL1BetaDiameters);
     }
 
+    public LossConfig withSmoothL1BetaDiameters(double knee) {
+        return new LossConfig(positivesPerObject, levelLambda, focalGamma, focalAlpha, classificationWeight, regressionWeight,
+                knee);
+    }
+
     public LossConfig withWeights(double classification, double regression) {
         return new LossConfig(positivesPerObject, levelLambda, focalGamma, focalAlpha, classification, regression,
                 smoothL1BetaDiameters);

@@ -78,6 +78,7 @@ class TrainEvalCommandTest {
         assertThat(config.path("decoder").path("zooms").toString()).isEqualTo("[1.3,1.7]");
         assertThat(config.path("train").path("crops").size()).as("whole images by default").isZero();
         assertThat(config.path("train").path("maxGradNorm").asDouble()).as("clipping by default").isEqualTo(10.0);
+        assertThat(config.path("loss").path("smoothL1BetaDiameters").asDouble()).as("WDR's knee").isEqualTo(0.02);
         assertThat(Files.readAllLines(run.resolve("log.jsonl"))).filteredOn(l -> l.contains("\"event\":\"step\""))
                 .isNotEmpty().allMatch(l -> l.matches(".*\"grad_norm\":[0-9].*"));
         // the fit ran at the checkpoint (a 3-step model finds too few poses for a correction, so it records none)
@@ -299,6 +300,8 @@ class TrainEvalCommandTest {
                 "window of 128 px");
         assertRefused("r9", "a training window that is not a multiple of 32", List.of("--crop", "48"), "train.crops", "48");
         assertRefused("r10", "a negative gradient-norm limit", List.of("--clip-grad-norm", "-1"), "train.maxGradNorm", "-1");
+        assertRefused("r11", "a smooth-L1 knee of 0", List.of("--smooth-l1-knee", "0"), "loss.smoothL1BetaDiameters",
+                "found 0.0");
     }
 
     /** {@code train} with {@code options} exits 2 with one line naming every part, and writes no run folder. */
