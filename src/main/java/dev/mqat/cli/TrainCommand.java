@@ -95,9 +95,9 @@ final class TrainCommand implements Runnable {
     @Option(names = "--positives", defaultValue = "10", paramLabel = "N", description = "Positive cells sampled per object. Default: ${DEFAULT-VALUE}.")
     int positives;
 
-    @Option(names = "--smooth-l1-knee", defaultValue = "0.02", paramLabel = "D", description = "Knee of the smooth-L1 on "
-            + "object-space corner errors, in object diameters: quadratic below, linear above (WDR: 0.02). "
-            + "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--smooth-l1-knee", defaultValue = "" + LossConfig.DEFAULT_SMOOTH_L1_KNEE, paramLabel = "D",
+            description = "Knee of the smooth-L1 on object-space corner errors, in object diameters: quadratic below, "
+                    + "linear above. Default: ${DEFAULT-VALUE} (WDR's).")
     double smoothL1Knee;
 
     @Option(names = "--val-images", defaultValue = "0", paramLabel = "N", description = "Validation images used for model selection (0 = the whole val split). Default: ${DEFAULT-VALUE}.")

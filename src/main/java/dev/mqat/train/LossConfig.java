@@ -16,6 +16,9 @@ package dev.mqat.train;
 public record LossConfig(int positivesPerObject, double levelLambda, double focalGamma, double focalAlpha,
         double classificationWeight, double regressionWeight, double smoothL1BetaDiameters) {
 
+    /** WDR's knee of the object-space smooth-L1, in object diameters. */
+    public static final double DEFAULT_SMOOTH_L1_KNEE = 0.02;
+
     public LossConfig {
         if (positivesPerObject < 1) {
             throw new IllegalArgumentException("loss.positivesPerObject: must be at least 1, found " + positivesPerObject);
@@ -41,7 +44,7 @@ public record LossConfig(int positivesPerObject, double levelLambda, double foca
 
     /** 10 positives, lambda 1, gamma 2, alpha 0.25, weights 1 and 1, knee 0.02 diameters. */
     public static LossConfig defaults() {
-        return new LossConfig(10, 1.0, 2.0, 0.25, 1.0, 1.0, 0.02);
+        return new LossConfig(10, 1.0, 2.0, 0.25, 1.0, 1.0, DEFAULT_SMOOTH_L1_KNEE);
     }
 
     public LossConfig withPositivesPerObject(int n) {
