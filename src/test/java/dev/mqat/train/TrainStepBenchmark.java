@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Training-step time of the CPU preset {@code wdr-cpu} (128 px, batch 32) in Java against the same network and batch
+ * Training-step time of the CPU preset {@code wdr-cpu} (128 px, batch 32 unless set) in Java against the same network and batch
  * in PyTorch ({@code /usr/bin/python3} with Debian's python3-torch, script {@code bench/wdr_cpu_step.py} in the test
  * resources), in the same run, plus the peak RSS of the Java training loop after 50 and after 500 steps.
  *
@@ -48,13 +48,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Python and Java runs alternate; the first run of each side has warm-up steps that are not timed.
  *
  * <p>Run: {@code mvn -o -q -B test -Dtest=TrainStepBenchmark -Dmqat.excludedGroups= -Dmqat.test.threads=2
- * -Dsurefire.failIfNoSpecifiedTests=false} (options {@code -Dbench.steps=40 -Dbench.runs=3 -Dbench.rssSteps=500}).
+ * -Dsurefire.failIfNoSpecifiedTests=false} (options {@code -Dbench.steps=40 -Dbench.runs=3 -Dbench.rssSteps=500
+ * -Dbench.batch=32 -Dbench.size=128}; {@code -Dbench.batch=64 -Dbench.size=64} times the step of
+ * {@code mqat train --batch 64 --crop 64}).
  */
 @Tag("benchmark")
 class TrainStepBenchmark {
 
     private static final String PYTHON = "/usr/bin/python3";
-    private static final int BATCH = 32;
     private static final int WARMUP = 10;
 
     @Test
@@ -62,6 +63,7 @@ class TrainStepBenchmark {
         int steps = Integer.getInteger("bench.steps", 40);
         int runs = Integer.getInteger("bench.runs", 3);
         int rssSteps = Integer.getInteger("bench.rssSteps", 500);
+        int batch = Integer.getInteger("bench.batch", 32);
         int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads",
                 Integer.toString(Runtime.getRuntime().availableProcessors())));
         assumePyTorch();
@@ -74,9 +76,9 @@ class TrainStepBenchmark {
 
         Engine.getInstance().setRandomSeed(1);
         ModelConfig config = ModelConfig.defaults();
-        int px = config.inputSizePx();
+        int px = Integer.getInteger("bench.size", config.inputSizePx());
         SplittableRandom r = new SplittableRandom(5);
-        float[] pixels = new float[BATCH * 3 * px * px];
+        float[] pixels = new float[batch * 3 * px * px];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) r.nextGaussian();
         }
@@ -84,7 +86,7 @@ class TrainStepBenchmark {
         AnchorGrid grid = AnchorGrid.of(config, px, px);
         TargetAssigner assigner = new TargetAssigner(grid, LossConfig.defaults());
         List<ImageTargets> targets = new ArrayList<>();
-        for (int i = 0; i < BATCH; i++) {
+        for (int i = 0; i < batch; i++) {
             ObjectInstance obj = TrainFixtures.object(TrainFixtures.randomPose(r, r.nextDouble(-200, 200),
                     r.nextDouble(-200, 200), r.nextDouble(450, 3000)), cam);
             targets.add(assigner.assign(List.of(obj), cam, r.split()));
@@ -100,7 +102,7 @@ class TrainStepBenchmark {
                 }
             });
             ParameterStore store = new ParameterStore(manager, false);
-            Shape inputShape = net.inputShape(BATCH);
+            Shape inputShape = new Shape(batch, 3, px, px);
             try (ParameterOptimizer optimizer = new ParameterOptimizer(OptimizerKind.ADAM, trainable, manager)) {
                 StepLoop loop = new StepLoop(net, manager, store, optimizer, pixels, inputShape);
                 long javaParams = net.parameterCount();
@@ -131,7 +133,7 @@ class TrainStepBenchmark {
                 Samples simple = new Samples();
                 List<String> pyPhases = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
-                    py.add(runPython(script, steps, threads));
+                    py.add(runPython(script, batch, px, steps, threads));
                     Samples thisRun = new Samples();
                     for (int s = 0; s < (run == 0 ? WARMUP : 0) + steps; s++) {
                         double[] t = loop.step(out -> out.get(0).square().sum().add(out.get(1).square().sum()));
@@ -153,7 +155,7 @@ class TrainStepBenchmark {
                 double pyCpuMs = median(pyCpu);
                 StringBuilder sb = new StringBuilder();
                 sb.append(String.format("%n== wdr-cpu training step, batch %d, %d px, %d libtorch threads both sides,"
-                        + " OMP_WAIT_POLICY=%s ==%n", BATCH, px, threads, System.getenv().getOrDefault("OMP_WAIT_POLICY",
+                        + " OMP_WAIT_POLICY=%s ==%n", batch, px, threads, System.getenv().getOrDefault("OMP_WAIT_POLICY",
                         "(unset)")));
                 sb.append(String.format("parameters: Java %d, PyTorch %d (torch %s)%n", javaParams, pyParams,
                         py.get(0).get("torch").asText()));
@@ -184,8 +186,8 @@ class TrainStepBenchmark {
                 assertThat(javaParams).as("parameter count Java vs PyTorch twin").isEqualTo(pyParams);
                 JsonNode p0 = py.get(0);
                 long cells = grid.cellCount();
-                assertThat(p0.get("cls_shape").toString()).isEqualTo("[" + BATCH + "," + cells + ",1]");
-                assertThat(p0.get("pose_shape").toString()).isEqualTo("[" + BATCH + "," + cells + ",16]");
+                assertThat(p0.get("cls_shape").toString()).isEqualTo("[" + batch + "," + cells + ",1]");
+                assertThat(p0.get("pose_shape").toString()).isEqualTo("[" + batch + "," + cells + ",16]");
                 assertThat(full.lastLoss()).isFinite();
             }
         }
@@ -286,8 +288,10 @@ class TrainStepBenchmark {
         Assumptions.assumeTrue(ok, "skipped: " + PYTHON + " with torch is not available (apt-get install python3-torch)");
     }
 
-    private static JsonNode runPython(Path script, int steps, int threads) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(PYTHON, script.toString(), "--batch", Integer.toString(BATCH), "--steps",
+    private static JsonNode runPython(Path script, int batch, int px, int steps, int threads)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(PYTHON, script.toString(), "--batch", Integer.toString(batch), "--size",
+                Integer.toString(px), "--steps",
                 Integer.toString(steps), "--warmup", Integer.toString(WARMUP), "--threads", Integer.toString(threads))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
