@@ -51,6 +51,9 @@ final class TrainCommand implements Runnable {
     @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier. Default: ${DEFAULT-VALUE}.")
     double width;
 
+    @Option(names = "--depth", defaultValue = "1.0", description = "Residual-unit multiplier of the backbone stages (rounded, at least 1 per stage). Default: ${DEFAULT-VALUE}.")
+    double depth;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Budget budget;
 
@@ -182,7 +185,7 @@ final class TrainCommand implements Runnable {
     private RunConfig config() {
         try {
             List<RunObject> objects = RunObject.of(BopDataset.open(data).objects());
-            ModelConfig model = ModelConfig.preset(arch).withWidthMultiplier(width).withNumClasses(objects.size());
+            ModelConfig model = ModelConfig.preset(arch).withWidthMultiplier(width).withDepthMultiplier(depth).withNumClasses(objects.size());
             if (inputSize != null) {
                 model = model.withInputSizePx(inputSize);
             }
@@ -222,7 +225,7 @@ final class TrainCommand implements Runnable {
         ModelConfig found = ModelCheckpoint.readHeader(file).model();
         if (!found.equals(model)) {
             throw new UsageException("--init: " + file + " holds " + found + " but this run builds " + model
-                    + "; pass the same --arch, --width and --input-size");
+                    + "; pass the same --arch, --width, --depth and --input-size");
         }
         return file;
     }

@@ -247,6 +247,10 @@ class TrainEvalCommandTest {
                 "0.5", "--input-size", "64", "--init", run.toString());
         assertThat(wider[0]).as("a checkpoint of another width").isEqualTo(2);
         assertThat(((String) wider[1]).strip()).doesNotContain("\n").contains("--width");
+        Object[] deeper = MainTest.run("train", "--data", data.toString(), "--out", tmp.resolve("r4d").toString(),
+                "--width", "0.25", "--input-size", "64", "--depth", "2", "--init", run.toString());
+        assertThat(deeper[0]).as("a checkpoint with half the residual units").isEqualTo(2);
+        assertThat(((String) deeper[1]).strip()).doesNotContain("\n").contains("depth x2.0", "--depth");
     }
 
     @Test
@@ -302,6 +306,7 @@ class TrainEvalCommandTest {
         assertRefused("r10", "a negative gradient-norm limit", List.of("--clip-grad-norm", "-1"), "train.maxGradNorm", "-1");
         assertRefused("r11", "a smooth-L1 knee of 0", List.of("--smooth-l1-knee", "0"), "loss.smoothL1BetaDiameters",
                 "found 0.0");
+        assertRefused("r12", "a depth multiplier of 0", List.of("--depth", "0"), "model.depthMultiplier", "found 0.0");
     }
 
     /** {@code train} with {@code options} exits 2 with one line naming every part, and writes no run folder. */
