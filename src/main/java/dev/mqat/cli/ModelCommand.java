@@ -1,7 +1,6 @@
 package dev.mqat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mqat.model.Architecture;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.model.ModelSummary;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,18 +40,11 @@ final class ModelCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--arch", defaultValue = "wdr-cpu", paramLabel = "NAME",
-                description = "Preset: wdr-cpu (default) or wdr-darknet53.")
-        String arch;
+        @Mixin
+        NetworkOptions network;
 
         @Option(names = "--classes", defaultValue = "1", description = "Number of object classes (default 1).")
         int classes;
-
-        @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier (default 1.0).")
-        double width;
-
-        @Option(names = "--depth", defaultValue = "1.0", description = "Depth multiplier (default 1.0).")
-        double depth;
 
         @Option(names = "--json", description = "Print one JSON object instead of the table.")
         boolean json;
@@ -61,8 +53,7 @@ final class ModelCommand implements Runnable {
         public Integer call() throws Exception {
             ModelConfig config;
             try {
-                Architecture.fromKey(arch);
-                config = ModelConfig.preset(arch).withNumClasses(classes).withWidthMultiplier(width).withDepthMultiplier(depth);
+                config = network.config(classes);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

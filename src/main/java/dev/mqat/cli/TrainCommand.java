@@ -42,17 +42,11 @@ final class TrainCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder to create (or to continue with --resume).")
     Path out;
 
-    @Option(names = "--arch", defaultValue = "wdr-cpu", description = "Network preset: wdr-cpu (128 px, CPU default) or wdr-darknet53 (paper scale). Default: ${DEFAULT-VALUE}.")
-    String arch;
+    @Mixin
+    NetworkOptions network;
 
     @Option(names = "--input-size", paramLabel = "PX", description = "Network input side in px, a multiple of 32 (default: the preset's).")
     Integer inputSize;
-
-    @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier. Default: ${DEFAULT-VALUE}.")
-    double width;
-
-    @Option(names = "--depth", defaultValue = "1.0", description = "Residual-unit multiplier of the backbone stages (rounded, at least 1 per stage). Default: ${DEFAULT-VALUE}.")
-    double depth;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Budget budget;
@@ -185,7 +179,7 @@ final class TrainCommand implements Runnable {
     private RunConfig config() {
         try {
             List<RunObject> objects = RunObject.of(BopDataset.open(data).objects());
-            ModelConfig model = ModelConfig.preset(arch).withWidthMultiplier(width).withDepthMultiplier(depth).withNumClasses(objects.size());
+            ModelConfig model = network.config(objects.size());
             if (inputSize != null) {
                 model = model.withInputSizePx(inputSize);
             }
