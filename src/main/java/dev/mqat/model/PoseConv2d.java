@@ -4,11 +4,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -197,9 +199,41 @@ public final class PoseConv2d extends AbstractBlock implements NamedBlock {
      */
     NDArray apply(ParameterStore parameterStore, NDArray x, NDArray w, NDArray b, boolean training) {
         NDArray in = inputQuantizer == null ? x : inputQuantizer.quantize(parameterStore, x, training);
-        int pad = kernel / 2;
-        return Conv2d.conv2d(in, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
+        return convolve(in, w, b, stride, kernel / 2);
+    }
+
+    /**
+     * The convolution of every layer: {@code x [N,C,H,W]}, {@code w [O,C,k,k]}, {@code b [O]} or null, padding
+     * {@code pad} on each side; returns {@code [N,O,H',W']} owned by the current scope.
+     *
+     * <p>Channel counts that the engine's kernels get wrong are computed with zero channels added
+     * ({@link ConvChannelPadding}; {@link ConvGradientCheck} proves the result on the machine at hand).
+     */
+    public static NDArray convolve(NDArray x, NDArray w, NDArray b, int stride, int pad) {
+        Shape ws = w.getShape();
+        int out = (int) ws.get(0);
+        int in = (int) ws.get(1);
+        int kernel = (int) ws.get(2);
+        // the autograd mode, not x.hasGradient(): DJL reports no gradient for activations computed while recording
+        boolean inputGradient = JniUtils.isGradMode();
+        int inPadded = ConvChannelPadding.inputChannels(in, kernel, stride, inputGradient);
+        int outPadded = ConvChannelPadding.outputChannels(out, kernel, inputGradient);
+        NDArray xs = x;
+        NDArray wp = w;
+        NDArray bp = b;
+        if (inPadded > in) {
+            Shape xShape = x.getShape();
+            xs = x.concat(x.getManager().zeros(new Shape(xShape.get(0), inPadded - in, xShape.get(2), xShape.get(3)),
+                    x.getDataType()), 1);
+            wp = wp.concat(w.getManager().zeros(new Shape(out, inPadded - in, kernel, kernel), w.getDataType()), 1);
+        }
+        if (outPadded > out) {
+            wp = wp.concat(w.getManager().zeros(new Shape(outPadded - out, inPadded, kernel, kernel), w.getDataType()), 0);
+            bp = b == null ? null : b.concat(b.getManager().zeros(new Shape(outPadded - out), b.getDataType()), 0);
+        }
+        NDArray y = Conv2d.conv2d(xs, wp, bp, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
                 .singletonOrThrow();
+        return outPadded > out ? y.get(new NDIndex(":, :" + out)) : y;
     }
 
     @Override

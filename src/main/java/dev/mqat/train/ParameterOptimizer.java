@@ -89,6 +89,22 @@ public final class ParameterOptimizer implements AutoCloseable {
         }
     }
 
+    /**
+     * The name of the first parameter, in the order given at construction (module order), whose gradient holds a
+     * NaN or an infinity; null when every gradient is finite. Meant for the error message after a non-finite norm.
+     */
+    public String firstNonFiniteGradient() {
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            try (NDScope scope = new NDScope()) {
+                NDArray g = e.getValue().getArray().getGradient();
+                if (g.isNaN().logicalOr(g.isInfinite()).any().getBoolean()) {
+                    return e.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
     /** Applies one update with learning rate {@code lr} from the accumulated gradients, then zeroes them. */
     public void step(double lr) {
         updates++;

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mqat.AtomicFiles;
 import dev.mqat.model.BatchNormCalibration;
+import dev.mqat.model.ConvGradientCheck;
 import dev.mqat.model.HostArrays;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
@@ -148,6 +149,7 @@ public final class PoseTrainer {
      */
     public static Result fit(TrainConfig config, PoseNet net, NDManager manager, List<InputImage> images,
             Objective objective, Validator validator, StepHook hook, Path runDir, boolean resume) {
+        ConvGradientCheck.verify(net.config());
         Path ckptDir = runDir.resolve("checkpoints");
         Path last = ckptDir.resolve("last.ckpt");
         Path best = ckptDir.resolve("best.ckpt");
@@ -223,7 +225,9 @@ public final class PoseTrainer {
                     }
                     double gradNorm = optimizer.clipGradients(config.maxGradNorm());
                     if (!Double.isFinite(gradNorm)) {
-                        throw stop(runDir, step + 1, "gradient norm is " + gradNorm + " at step " + step + " (lr " + lr + ")",
+                        String first = optimizer.firstNonFiniteGradient();
+                        throw stop(runDir, step + 1, "gradient of " + (first == null ? "a parameter" : first)
+                                + " is not finite at step " + step + " (gradient norm " + gradNorm + ", lr " + lr + ")",
                                 checkpointed ? last : null);
                     }
                     optimizer.step(lr);
