@@ -53,7 +53,7 @@ final class ModelCommand implements Runnable {
         public Integer call() throws Exception {
             ModelConfig config;
             try {
-                config = network.config(classes);
+                config = network.config(classes, 1.0);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

@@ -62,10 +62,10 @@ final class TrainCommand implements Runnable {
         String timeLimit;
     }
 
-    @Option(names = "--batch", defaultValue = "32", description = "Images per step. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", defaultValue = "64", description = "Images per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "2e-3", description = "Base learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "4e-3", description = "Base learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
@@ -74,14 +74,20 @@ final class TrainCommand implements Runnable {
     @Option(names = "--warmup", defaultValue = "50", paramLabel = "STEPS", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--no-augment", description = "Turn off shift/zoom/roll augmentation.")
+    @Option(names = "--augment", description = "Turn on shift/zoom/roll augmentation (off by default, as in the recipe "
+            + "the defaults come from, whose --crop windows already vary the framing).")
+    boolean augment;
+
+    @Option(names = "--no-augment", hidden = true, description = "No augmentation, the default; kept for old scripts.")
     boolean noAugment;
 
     @Option(names = "--crop", paramLabel = "SIDE[:UNTIL],...", description = "Train on SIDE x SIDE windows placed at random "
             + "around the objects instead of whole images (SIDE a multiple of 32, 0 = whole images): a step costs about "
             + "(SIDE / input side)^2 of a whole-image step. Phases end at the fraction UNTIL of the budget, the last at its end: "
             + "96 = windows of 96 px throughout, 64:0.6,96 = 64 px for the first 60 %%, then 96 px, 64:0.5,96:0.85,0 = 64 px, "
-            + "96 px from 50 %%, whole images from 85 %%. Validation and inference always see whole images. Default: whole images.")
+            + "96 px from 50 %%, whole images from 85 %%. Validation and inference always see whole images. Default: half the input "
+            + "side until 60 %%, three quarters until 90 %%, then whole images (64:0.6,96:0.9,0 at 128 px); whole images for "
+            + "inputs under 128 px.")
     String crop;
 
     @Option(names = "--clip-grad-norm", defaultValue = "" + TrainConfig.DEFAULT_MAX_GRAD_NORM, paramLabel = "N",
@@ -92,15 +98,16 @@ final class TrainCommand implements Runnable {
     @Option(names = "--positives", defaultValue = "10", paramLabel = "N", description = "Positive cells sampled per object. Default: ${DEFAULT-VALUE}.")
     int positives;
 
-    @Option(names = "--smooth-l1-knee", defaultValue = "" + LossConfig.DEFAULT_SMOOTH_L1_KNEE, paramLabel = "D",
+    @Option(names = "--smooth-l1-knee", defaultValue = "0.005", paramLabel = "D",
             description = "Knee of the smooth-L1 on object-space corner errors, in object diameters: quadratic below, "
-                    + "linear above. Default: ${DEFAULT-VALUE} (WDR's).")
+                    + "linear above. Default: ${DEFAULT-VALUE} (WDR's is " + LossConfig.DEFAULT_SMOOTH_L1_KNEE + ").")
     double smoothL1Knee;
 
     @Option(names = "--val-images", defaultValue = "0", paramLabel = "N", description = "Validation images used for model selection (0 = the whole val split). Default: ${DEFAULT-VALUE}.")
     int valImages;
 
-    @Option(names = "--validate-every", defaultValue = "0", paramLabel = "STEPS", description = "Validate and checkpoint every N steps (0 = once per epoch). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--validate-every", defaultValue = "0", paramLabel = "STEPS", description = "Validate and checkpoint every N steps (0 = once per epoch, or only at the end of a --time-limit run, "
+            + "where validation would eat the budget). Default: ${DEFAULT-VALUE}.")
     long validateEvery;
 
     @Option(names = "--bn-calibration", defaultValue = "" + TrainConfig.DEFAULT_BN_CALIBRATION_BATCHES, paramLabel = "BATCHES",
@@ -179,7 +186,7 @@ final class TrainCommand implements Runnable {
     private RunConfig config() {
         try {
             List<RunObject> objects = RunObject.of(BopDataset.open(data).objects());
-            ModelConfig model = network.config(objects.size());
+            ModelConfig model = network.config(objects.size(), NetworkOptions.TRAIN_DEPTH);
             if (inputSize != null) {
                 model = model.withInputSizePx(inputSize);
             }
@@ -199,9 +206,9 @@ final class TrainCommand implements Runnable {
                 default -> throw new UsageException("--optimizer '" + optimizer + "' is not one of adam, sgd");
             };
             TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
-                    noAugment ? AugmentationConfig.none() : AugmentationConfig.defaults(), workers, validateEvery,
+                    augment ? AugmentationConfig.defaults() : AugmentationConfig.none(), workers, validateEvery,
                     bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(),
-                    crop == null ? List.of() : CropPhase.parse(crop), clipGradNorm, depthCalibrationSplit);
+                    crop == null ? CropPhase.recipeFor(model.inputSizePx()) : CropPhase.parse(crop), clipGradNorm, depthCalibrationSplit);
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

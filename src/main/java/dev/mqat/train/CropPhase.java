@@ -56,6 +56,19 @@ public record CropPhase(int sidePx, double until) {
         return validated(phases);
     }
 
+    /**
+     * The default phases for an input side: windows of half the side for the first 60 % of the budget, of three
+     * quarters of it until 90 %, then whole images ({@code 64:0.6,96:0.9,0} at 128 px); whole images throughout for
+     * inputs under 128 px, where such windows would be too small to hold the objects.
+     */
+    public static List<CropPhase> recipeFor(int inputSizePx) {
+        if (inputSizePx < 128) {
+            return List.of();
+        }
+        return List.of(new CropPhase(inputSizePx / 2 / 32 * 32, 0.6), new CropPhase(inputSizePx * 3 / 4 / 32 * 32, 0.9),
+                new CropPhase(0, 1));
+    }
+
     /** The phases, checked to end in increasing order with the last at 1; an empty list means whole images. */
     static List<CropPhase> validated(List<CropPhase> phases) {
         if (phases == null || phases.isEmpty()) {

@@ -162,7 +162,9 @@ public final class PoseTrainer {
         long perEpoch = BatchLoader.stepsPerEpoch(images.size(), config.batchSize());
         long totalSteps = config.steps() > 0 ? config.steps()
                 : config.epochs() > 0 ? config.epochs() * perEpoch : Long.MAX_VALUE;
-        long validateEvery = config.validateEverySteps() > 0 ? config.validateEverySteps() : perEpoch;
+        // a time-limited run validates at its end unless told otherwise: validation time would come out of its budget
+        long validateEvery = config.validateEverySteps() > 0 ? config.validateEverySteps()
+                : config.timeLimitSeconds() > 0 ? Long.MAX_VALUE : perEpoch;
         ParameterStore store = new ParameterStore(manager, false);
         List<InputImage> calibration = calibrationImages(images, config);
         Runnable calibrate = () -> BatchNormCalibration.recalibrate(net, manager, calibration, config.batchSize());

@@ -21,7 +21,8 @@ import java.util.List;
  * @param seed root seed of initialisation, data order and augmentation (default 1)
  * @param augmentation geometric augmentation (default {@link AugmentationConfig#defaults()})
  * @param loaderThreads background threads building batches (default 1)
- * @param validateEverySteps run validation every this many steps, or 0 for once per epoch (default 0)
+ * @param validateEverySteps run validation every this many steps, or 0 for once per epoch (at the end only for a
+ *     time-limited run) (default 0)
  * @param bnCalibrationBatches before each validation and checkpoint, recompute the batch-norm running statistics
  *     as the average over this many unaugmented training batches ("precise BN"); 0 keeps the running averages of
  *     training (default 50; runs written before this setting existed read as 0)

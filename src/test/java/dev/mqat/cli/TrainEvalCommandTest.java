@@ -76,9 +76,13 @@ class TrainEvalCommandTest {
         assertThat(config.path("decoder").path("rotations").asInt()).as("inference views").isEqualTo(4);
         assertThat(config.path("decoder").path("zoomBelowPx").asDouble()).as("second look").isEqualTo(64.0);
         assertThat(config.path("decoder").path("zooms").toString()).isEqualTo("[1.3,1.7]");
-        assertThat(config.path("train").path("crops").size()).as("whole images by default").isZero();
+        assertThat(config.path("train").path("crops").size()).as("whole images by default under 128 px").isZero();
+        assertThat(config.path("train").path("learningRate").asDouble()).as("the recipe's rate").isEqualTo(4e-3);
+        assertThat(config.path("train").path("augmentation").toString()).as("no augmentation by default")
+                .isEqualTo(new ObjectMapper().valueToTree(dev.mqat.data.AugmentationConfig.none()).toString());
+        assertThat(config.path("model").path("depthMultiplier").asDouble()).as("the recipe's depth").isEqualTo(1.25);
         assertThat(config.path("train").path("maxGradNorm").asDouble()).as("clipping by default").isEqualTo(10.0);
-        assertThat(config.path("loss").path("smoothL1BetaDiameters").asDouble()).as("WDR's knee").isEqualTo(0.02);
+        assertThat(config.path("loss").path("smoothL1BetaDiameters").asDouble()).as("the recipe's knee").isEqualTo(0.005);
         assertThat(Files.readAllLines(run.resolve("log.jsonl"))).filteredOn(l -> l.contains("\"event\":\"step\""))
                 .isNotEmpty().allMatch(l -> l.matches(".*\"grad_norm\":[0-9].*"));
         // the fit ran at the checkpoint (a 3-step model finds too few poses for a correction, so it records none)

@@ -22,6 +22,15 @@ class CropPhaseTest {
     }
 
     @Test
+    void theDefaultRecipeScalesWithTheInputSide() {
+        assertThat(CropPhase.recipeFor(128)).isEqualTo(CropPhase.parse("64:0.6,96:0.9,0"));
+        assertThat(CropPhase.recipeFor(512)).isEqualTo(CropPhase.parse("256:0.6,384:0.9,0"));
+        assertThat(CropPhase.recipeFor(160)).as("sides rounded down to multiples of 32")
+                .isEqualTo(CropPhase.parse("64:0.6,96:0.9,0"));
+        assertThat(CropPhase.recipeFor(96)).as("whole images under 128 px").isEmpty();
+    }
+
+    @Test
     void badSchedulesAreRefusedNamingThePart() {
         assertThatThrownBy(() -> CropPhase.parse("64,96")).hasMessageContaining("'64'").hasMessageContaining("SIDE:UNTIL");
         assertThatThrownBy(() -> CropPhase.parse("64:0.6,96:0.8")).hasMessageContaining("':0.8'");
