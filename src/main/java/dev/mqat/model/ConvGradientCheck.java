@@ -22,15 +22,15 @@ import java.util.SplittableRandom;
  * Checks the engine's convolution against a float64 reference: forward output and the gradients of the input,
  * the weight and the bias, for the convolution path every {@link PoseConv2d} uses.
  *
- * <p>Why it exists: libtorch 2.7.1 (oneDNN 3.7.1) on AVX-512 CPUs returns a wrong input gradient for convolutions
- * whose output-channel count is not a multiple of 16: the backward-data kernel pads the output channels to 16 and
- * reads the padding uninitialised, so the gradient holds stale memory (finite garbage, Inf or NaN) while the
- * forward, the weight gradient and the bias gradient are right. {@link PoseConv2d#convolve} works around it; this
- * check proves on the machine at hand that the workaround holds, and is what {@code mqat doctor} runs.
+ * <p>Why it exists: on AVX-512 CPUs libtorch 2.7.1 (oneDNN 3.7.1) computes wrong outputs or input gradients for 3x3
+ * convolutions whose channel counts do not fill its kernels' channel blocks ({@link ConvChannelPadding} lists the
+ * cases). {@link PoseConv2d#convolve} works around them; this check proves on the machine at hand that the
+ * workaround holds. {@code mqat doctor} runs it, and every training run checks its own network's convolutions.
  *
  * <p>The reference is computed by the engine in float64 from plain operators (shifted slices and matrix products,
- * {@link #shiftedProducts}), so no convolution kernel and no project code takes part in it. Between the cases, and just before each backward, freed memory is filled with NaN so
- * that a kernel reading uninitialised memory fails every time instead of by chance.
+ * {@link #shiftedProducts}), so no convolution kernel and no project code takes part in it. Between the cases, and
+ * just before each backward, freed memory is filled with NaN so that a kernel reading uninitialised memory fails
+ * every time instead of by chance.
  */
 public final class ConvGradientCheck {
 
@@ -102,7 +102,7 @@ public final class ConvGradientCheck {
 
     /**
      * The standard cases: output-channel counts 1, 2, 3, 8, 15, 16, 17, 24 (3x3 and 1x1, with and without bias,
-     * at several sides) and every distinct convolution shape of the given networks at the side it sees.
+     * at several sides) and every distinct convolution of the given networks ({@link #networkCases}).
      */
     public static List<ConvCase> standardCases(List<ModelConfig> networks) {
         Map<String, ConvCase> cases = new LinkedHashMap<>();
@@ -241,7 +241,7 @@ public final class ConvGradientCheck {
      * @throws IllegalStateException one line naming the shape and what disagrees
      */
     public static void verify(ModelConfig config) {
-        Engine.getEngine("PyTorch");
+        Engine.getEngine("PyTorch"); // loads the native library before the thread count is read
         firstFailure(networkCases(config), JniUtils.getNumThreads()).ifPresent(f -> {
             throw new IllegalStateException("the engine computes a wrong convolution on this machine (" + f.describe()
                     + "); training would learn from wrong gradients; 'mqat doctor' runs the full check");

@@ -218,18 +218,18 @@ public final class PoseConv2d extends AbstractBlock implements NamedBlock {
         boolean inputGradient = JniUtils.isGradMode();
         int inPadded = ConvChannelPadding.inputChannels(in, kernel, stride, inputGradient);
         int outPadded = ConvChannelPadding.outputChannels(out, kernel, inputGradient);
+        NDManager scratch = x.getManager(); // the zeros live as long as the activation they pad
         NDArray xs = x;
         NDArray wp = w;
         NDArray bp = b;
         if (inPadded > in) {
             Shape xShape = x.getShape();
-            xs = x.concat(x.getManager().zeros(new Shape(xShape.get(0), inPadded - in, xShape.get(2), xShape.get(3)),
-                    x.getDataType()), 1);
-            wp = wp.concat(w.getManager().zeros(new Shape(out, inPadded - in, kernel, kernel), w.getDataType()), 1);
+            xs = x.concat(scratch.zeros(new Shape(xShape.get(0), inPadded - in, xShape.get(2), xShape.get(3)), x.getDataType()), 1);
+            wp = wp.concat(scratch.zeros(new Shape(out, inPadded - in, kernel, kernel), w.getDataType()), 1);
         }
         if (outPadded > out) {
-            wp = wp.concat(w.getManager().zeros(new Shape(outPadded - out, inPadded, kernel, kernel), w.getDataType()), 0);
-            bp = b == null ? null : b.concat(b.getManager().zeros(new Shape(outPadded - out), b.getDataType()), 0);
+            wp = wp.concat(scratch.zeros(new Shape(outPadded - out, inPadded, kernel, kernel), w.getDataType()), 0);
+            bp = b == null ? null : b.concat(scratch.zeros(new Shape(outPadded - out), b.getDataType()), 0);
         }
         NDArray y = Conv2d.conv2d(xs, wp, bp, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
                 .singletonOrThrow();

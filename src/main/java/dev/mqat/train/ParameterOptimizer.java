@@ -96,13 +96,17 @@ public final class ParameterOptimizer implements AutoCloseable {
     public String firstNonFiniteGradient() {
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             try (NDScope scope = new NDScope()) {
-                NDArray g = e.getValue().getArray().getGradient();
-                if (g.isNaN().logicalOr(g.isInfinite()).any().getBoolean()) {
+                if (holdsNonFinite(e.getValue().getArray().getGradient())) {
                     return e.getKey();
                 }
             }
         }
         return null;
+    }
+
+    /** Whether the array holds a NaN or an infinity (call inside an NDScope: the test arrays are temporary). */
+    static boolean holdsNonFinite(NDArray a) {
+        return a.isNaN().logicalOr(a.isInfinite()).any().getBoolean();
     }
 
     /** Applies one update with learning rate {@code lr} from the accumulated gradients, then zeroes them. */

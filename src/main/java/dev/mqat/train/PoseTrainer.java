@@ -299,8 +299,7 @@ public final class PoseTrainer {
                 continue;
             }
             try (NDScope scope = new NDScope()) {
-                NDArray a = e.getValue().getArray();
-                if (a.isNaN().logicalOr(a.isInfinite()).any().getBoolean()) {
+                if (ParameterOptimizer.holdsNonFinite(e.getValue().getArray())) {
                     return e.getKey();
                 }
             }
