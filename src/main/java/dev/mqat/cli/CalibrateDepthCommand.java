@@ -1,6 +1,6 @@
 package dev.mqat.cli;
 
-import dev.mqat.mqat.CalibrationJob;
+import dev.mqat.run.CalibrationJob;
 import dev.mqat.train.TrainConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.mqat.cli;
 
-import dev.mqat.mqat.RunConfig;
+import dev.mqat.run.RunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

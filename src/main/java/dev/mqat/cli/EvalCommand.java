@@ -1,6 +1,6 @@
 package dev.mqat.cli;
 
-import dev.mqat.mqat.RunEvaluation;
+import dev.mqat.run.RunEvaluation;
 import dev.mqat.report.PredictionOverlay;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqat.eval.PosePredictor;
-import dev.mqat.mqat.RunEvaluation;
+import dev.mqat.run.RunEvaluation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

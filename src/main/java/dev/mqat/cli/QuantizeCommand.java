@@ -1,10 +1,10 @@
 package dev.mqat.cli;
 
 import dev.mqat.eval.EvaluationResult;
-import dev.mqat.mqat.QuantizeJob;
-import dev.mqat.mqat.QuantizeSettings;
-import dev.mqat.mqat.RunConfig;
-import dev.mqat.mqat.RunEvaluation;
+import dev.mqat.run.QuantizeJob;
+import dev.mqat.run.QuantizeSettings;
+import dev.mqat.run.RunConfig;
+import dev.mqat.run.RunEvaluation;
 import dev.mqat.quant.Granularity;
 import dev.mqat.quant.QuantizerKind;
 import dev.mqat.train.OptimizerKind;

@@ -13,8 +13,9 @@ import java.util.TreeMap;
  *
  * <p>Text forms: {@code backbone=8,fpn=2,head=8} (any subset of the modules, plus layer entries such as
  * {@code fpn.lateral3=4}, a layer being named by its dotted path starting with its module) and the short form
- * {@code 8-2-8} (all three modules in backbone-fpn-head order). {@link #toString()} prints the long form, modules in
- * canonical order then layers sorted; {@link #parse} reads both.
+ * {@code 8-2-8} (all three modules in backbone-fpn-head order), and {@value #FULL_PRECISION} for no quantized module.
+ * {@link #toString()} prints the long form, modules in canonical order then layers sorted (the empty string for full
+ * precision); {@link #parse} reads all three.
  *
  * @param moduleBits bits per module name (one of {@link #MODULES}), each in 1..8
  * @param layerBits bits per layer name (dotted, first part a module), each in 1..8; override the module's bits
@@ -23,6 +24,9 @@ public record BitPlan(Map<String, Integer> moduleBits, Map<String, Integer> laye
 
     /** The modules of the pose network ({@link NetModule} keys), in the order of the short form. */
     public static final List<String> MODULES = Arrays.stream(NetModule.values()).map(NetModule::key).toList();
+
+    /** Text form of the plan that quantizes nothing (a float fine-tune, the FP control of the search). */
+    public static final String FULL_PRECISION = "fp";
 
     /** Bit-width reported for a float (unquantized) layer. */
     public static final int FLOAT_BITS = 32;
@@ -76,9 +80,12 @@ public record BitPlan(Map<String, Integer> moduleBits, Map<String, Integer> laye
      */
     public static BitPlan parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("empty bit plan; expected e.g. backbone=8,fpn=2,head=8 or 8-2-8");
+            throw new IllegalArgumentException("empty bit plan; expected e.g. backbone=8,fpn=2,head=8, 8-2-8 or fp");
         }
         String t = text.strip();
+        if (t.equalsIgnoreCase(FULL_PRECISION)) {
+            return fullPrecision();
+        }
         if (!t.contains("=")) {
             String[] parts = t.split("-", -1);
             if (parts.length != MODULES.size()) {

@@ -5,7 +5,7 @@ import dev.mqat.data.InputImage;
 import dev.mqat.eval.PosePredictor;
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.geometry.Pose;
-import dev.mqat.mqat.RunEvaluation;
+import dev.mqat.run.RunEvaluation;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.model.NetModule;
 import dev.mqat.model.PoseNet;
-import dev.mqat.mqat.QuantizedCheckpoints;
-import dev.mqat.mqat.RunEvaluation;
+import dev.mqat.run.QuantizedCheckpoints;
+import dev.mqat.run.RunEvaluation;
 import dev.mqat.quant.BitPlan;
 import dev.mqat.quant.Granularity;
 import dev.mqat.quant.Quantization;
@@ -60,7 +60,7 @@ class QuantizeCommandTest {
 
     @Test
     void quantizeThenEvalAndInspectTheQuantizedRun(@TempDir Path dir) throws Exception {
-        Path run = dev.mqat.mqat.QuantizeFixture.floatRun(dir);
+        Path run = dev.mqat.run.QuantizeFixture.floatRun(dir);
         Path q = dir.resolve("q");
         Object[] r = MainTest.run("quantize", "--model", run.toString(), "--out", q.toString(), "--plan", "8-4-8",
                 "--flow", "fpn,head,backbone", "--stage-steps", "2");

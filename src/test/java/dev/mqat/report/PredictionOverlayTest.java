@@ -7,7 +7,7 @@ import dev.mqat.eval.EvaluationResult;
 import dev.mqat.eval.PosePredictor;
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.geometry.Pose;
-import dev.mqat.mqat.RunEvaluation;
+import dev.mqat.run.RunEvaluation;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.mqat.mqat;
+package dev.mqat.run;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

@@ -1,4 +1,4 @@
-package dev.mqat.mqat;
+package dev.mqat.run;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -9,8 +9,12 @@ import dev.mqat.AtomicFiles;
 import dev.mqat.Progress;
 import dev.mqat.data.BatchLoader;
 import dev.mqat.data.BopDataset;
+import dev.mqat.data.BopImage;
+import dev.mqat.eval.Bop19Csv;
 import dev.mqat.eval.DepthCorrection;
 import dev.mqat.eval.EvaluationResult;
+import dev.mqat.eval.InstanceOutcome;
+import dev.mqat.eval.PoseEvaluator;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.NetModule;
 import dev.mqat.model.PoseConv2d;
@@ -67,6 +71,8 @@ import java.util.Map;
  */
 public final class QuantizeJob {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** File of a stage folder holding its validation estimates (BOP19 CSV), for paired comparisons. */
+    static final String VAL_PREDICTIONS = "predictions-val.csv";
     /** Stage progress of the LSQ/STE x0.1 drops: epochs 10, 20, 25 of the paper's 30 (appendix A.4.2). */
     private static final double[] STEP_DECAY_AT = {10 / 30.0, 20 / 30.0, 25 / 30.0};
 
@@ -134,10 +140,22 @@ public final class QuantizeJob {
      * {@code config} is ignored).
      */
     public static Result run(RunConfig config, Path qrun, boolean resume) {
-        return run(config, qrun, resume, (stage, step) -> {});
+        return run(config, qrun, resume, true, (stage, step) -> {});
+    }
+
+    /**
+     * As {@link #run(RunConfig, Path, boolean)}; with {@code scoreTest} false the test split is not evaluated (the
+     * search's probes are chosen on validation only) and {@link Result#test()} is null.
+     */
+    public static Result run(RunConfig config, Path qrun, boolean resume, boolean scoreTest) {
+        return run(config, qrun, resume, scoreTest, (stage, step) -> {});
     }
 
     static Result run(RunConfig config, Path qrun, boolean resume, StepObserver observer) {
+        return run(config, qrun, resume, true, observer);
+    }
+
+    static Result run(RunConfig config, Path qrun, boolean resume, boolean scoreTest, StepObserver observer) {
         if (resume) {
             config = RunConfig.read(qrun);
             if (config.quantization() == null) {
@@ -199,7 +217,8 @@ public final class QuantizeJob {
                 String name = QuantizeSettings.stageName(i, modules);
                 Path dir = qrun.resolve("stages").resolve(name);
                 System.err.printf("quantize: stage %d of %d: %s (%s) for %d steps%n", i + 1, stages.size(),
-                        String.join("+", modules.stream().map(NetModule::key).toList()), q.quantizer(), stageSteps);
+                        modules.isEmpty() ? "float fine-tune" : String.join("+", modules.stream().map(NetModule::key)
+                                .toList()), q.quantizer(), stageSteps);
                 Map<String, Object> decision = new LinkedHashMap<>();
                 decision.put("event", "quantize");
                 decision.put("stage", i + 1);
@@ -214,6 +233,9 @@ public final class QuantizeJob {
                 DepthCalibration.Outcome checked = calibration.run(net, manager);
                 EvaluationResult v = checked.val();
                 calibrated = checked.metadata();
+                if (checked.valEstimates() != null) {
+                    Bop19Csv.write(dir.resolve(VAL_PREDICTIONS), checked.valEstimates());
+                }
                 // a stage's lines are written once it is finished, so a resumed stage never duplicates them
                 appendLog(log, decision);
                 for (Map<String, Object> f : hook.freezeEvents(stageSteps, finalFrozen)) {
@@ -251,7 +273,7 @@ public final class QuantizeJob {
             QuantizedCheckpoints.save(net, RunEvaluation.bestCheckpoint(qrun), q.actBits(), finalMeta);
         }
         EvaluationResult test = null;
-        if (dataset.hasSplit("test")) {
+        if (scoreTest && dataset.hasSplit("test")) {
             test = RunEvaluation.evaluate(qrun, null, "test").result();
         }
         Map<String, Object> end = new LinkedHashMap<>();
@@ -391,6 +413,27 @@ public final class QuantizeJob {
                 yield m;
             }
         };
+    }
+
+    /**
+     * The per-instance validation outcomes of a finished stage, read back from the estimates it wrote
+     * ({@code stages/<i>-<module>/predictions-val.csv}), on the same validation images the stage scored.
+     *
+     * @param index stage index from 0
+     */
+    public static List<InstanceOutcome> validationOutcomes(Path qrun, int index) {
+        RunConfig cfg = RunConfig.read(qrun);
+        Path csv = stageCheckpoint(qrun, cfg.quantization(), index).resolveSibling(VAL_PREDICTIONS);
+        if (!Files.isRegularFile(csv)) {
+            throw new IllegalArgumentException(csv + " not found; stage " + (index + 1) + " of " + qrun
+                    + " has not been validated");
+        }
+        BopDataset dataset = BopDataset.open(Path.of(cfg.data()));
+        List<BopImage> records = dataset.images("val");
+        if (cfg.valImages() > 0 && records.size() > cfg.valImages()) {
+            records = records.subList(0, cfg.valImages());
+        }
+        return PoseEvaluator.evaluate(PoseEvaluator.targets(dataset, records), Bop19Csv.read(csv)).instances();
     }
 
     static Path stageCheckpoint(Path qrun, QuantizeSettings q, int index) {

@@ -1,4 +1,4 @@
-package dev.mqat.mqat;
+package dev.mqat.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

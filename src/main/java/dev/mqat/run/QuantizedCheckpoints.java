@@ -1,4 +1,4 @@
-package dev.mqat.mqat;
+package dev.mqat.run;
 
 import ai.djl.ndarray.NDManager;
 import dev.mqat.model.ModelCheckpoint;

@@ -1,11 +1,13 @@
-package dev.mqat.mqat;
+package dev.mqat.run;
 
 import ai.djl.ndarray.NDManager;
 import dev.mqat.eval.DepthCorrection;
 import dev.mqat.eval.EvaluationResult;
+import dev.mqat.eval.PoseEstimate;
 import dev.mqat.model.PoseNet;
 import dev.mqat.train.PoseTrainer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,8 +25,10 @@ final class DepthCalibration {
      * @param fit the fitted correction ({@link DepthCorrection#NONE} with 0 samples when calibration is off)
      * @param val validation result of the corrected poses, null without a val split
      * @param metadata checkpoint entries recording the fit (empty when calibration is off)
+     * @param valEstimates the corrected pose estimates on the validation images, null without a val split
      */
-    record Outcome(DepthCorrection.Fit fit, EvaluationResult val, Map<String, String> metadata) {
+    record Outcome(DepthCorrection.Fit fit, EvaluationResult val, Map<String, String> metadata,
+            List<PoseEstimate> valEstimates) {
         /** Val ADI-0.1d in %, NaN without a val split. */
         double score() {
             return val == null ? Double.NaN : val.overall().adi01d();
@@ -74,12 +78,14 @@ final class DepthCalibration {
     Outcome run(PoseNet net, NDManager manager) {
         DepthCorrection.Fit fit = images == null ? new DepthCorrection.Fit(DepthCorrection.NONE, 0)
                 : images.fitDepthCorrection(net, manager, cfg);
-        EvaluationResult v = val == null ? null : val.evaluate(net, manager, cfg, fit.correction());
+        RunData.Scored scored = val == null ? null : val.score(net, manager, cfg, fit.correction());
+        EvaluationResult v = scored == null ? null : scored.evaluation().result();
+        List<PoseEstimate> estimates = scored == null ? null : scored.estimates();
         if (images == null) {
-            return new Outcome(fit, v, Map.of());
+            return new Outcome(fit, v, Map.of(), estimates);
         }
         Map<String, String> metadata = new LinkedHashMap<>(fit.correction().toMetadata(fit.samples()));
         metadata.put(SPLIT_KEY, images.split);
-        return new Outcome(fit, v, metadata);
+        return new Outcome(fit, v, metadata, estimates);
     }
 }

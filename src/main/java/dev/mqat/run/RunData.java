@@ -1,4 +1,4 @@
-package dev.mqat.mqat;
+package dev.mqat.run;
 
 import dev.mqat.data.BopDataset;
 import dev.mqat.data.BopImage;
@@ -10,6 +10,7 @@ import dev.mqat.eval.DepthCorrection;
 import dev.mqat.eval.EvalTarget;
 import dev.mqat.eval.EvaluationResult;
 import dev.mqat.model.PoseNet;
+import dev.mqat.eval.PoseEvaluation;
 import dev.mqat.eval.PoseEvaluator;
 import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseKey;
@@ -74,7 +75,16 @@ final class RunData {
      * (validation during training and quantization).
      */
     EvaluationResult evaluate(PoseNet net, NDManager manager, RunConfig cfg, DepthCorrection correction) {
-        return PoseEvaluator.evaluate(targets(), estimates(predict(net, manager, cfg, correction), -1)).result();
+        return score(net, manager, cfg, correction).evaluation().result();
+    }
+
+    /** Estimates of a scoring and their evaluation, per instance and summarised. */
+    record Scored(List<PoseEstimate> estimates, PoseEvaluation evaluation) {}
+
+    /** As {@link #evaluate}, keeping the estimates and the per-instance outcomes. */
+    Scored score(PoseNet net, NDManager manager, RunConfig cfg, DepthCorrection correction) {
+        List<PoseEstimate> estimates = estimates(predict(net, manager, cfg, correction), -1);
+        return new Scored(estimates, PoseEvaluator.evaluate(targets(), estimates));
     }
 
     /** Fits the depth bias of {@code net}'s uncorrected poses on these images. */

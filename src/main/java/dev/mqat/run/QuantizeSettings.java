@@ -1,4 +1,4 @@
-package dev.mqat.mqat;
+package dev.mqat.run;
 
 import dev.mqat.model.NetModule;
 import dev.mqat.quant.BitPlan;
@@ -15,7 +15,9 @@ import java.util.Set;
  *
  * <p>With a flow, the modules are quantized one per stage in flow order (gradated modular QAT, paper Algorithm 1
  * lines 18-21); without one, every module of the plan is quantized in a single stage (uniform/simultaneous QAT, the
- * baseline). The flow must list exactly the modules the plan quantizes, each once.
+ * baseline). The flow must list exactly the modules the plan quantizes, each once. The plan {@code fp} quantizes
+ * nothing: its single stage fine-tunes the float network with the same schedule and budget as a quantized stage,
+ * which makes it the full-precision control every quantized fine-tune is compared with.
  *
  * @param sourceRun run folder of the float model the quantization started from
  * @param sourceCheckpoint the checkpoint of that run that was loaded (its best)
@@ -44,9 +46,6 @@ public record QuantizeSettings(String sourceRun, String sourceCheckpoint, String
         }
         BitPlan p = BitPlan.parse(plan);
         List<NetModule> planned = plannedModules(p);
-        if (planned.isEmpty()) {
-            throw new IllegalArgumentException("plan '" + plan + "' quantizes no module; expected e.g. 8-2-8 or fpn=2");
-        }
         Set<String> seen = new LinkedHashSet<>();
         for (String m : flow) {
             NetModule module;
@@ -99,9 +98,18 @@ public record QuantizeSettings(String sourceRun, String sourceCheckpoint, String
         return flow.stream().map(m -> List.of(NetModule.fromKey(m))).toList();
     }
 
-    /** Folder name of a stage under {@code QRUN/stages}: {@code 1-fpn}, or {@code 1-backbone+fpn+head}. */
+    /** Whether this is the float fine-tune of plan {@code fp}: no module is quantized. */
+    public boolean fullPrecision() {
+        return !bitPlan().isQuantized();
+    }
+
+    /**
+     * Folder name of a stage under {@code QRUN/stages}: {@code 1-fpn}, {@code 1-backbone+fpn+head}, or {@code 1-fp}
+     * for the float fine-tune.
+     */
     public static String stageName(int index, List<NetModule> modules) {
-        return (index + 1) + "-" + String.join("+", modules.stream().map(NetModule::key).toList());
+        return (index + 1) + "-" + (modules.isEmpty() ? BitPlan.FULL_PRECISION
+                : String.join("+", modules.stream().map(NetModule::key).toList()));
     }
 
     /** The modules with at least one layer the plan quantizes, in network order. */

@@ -1,4 +1,4 @@
-package dev.mqat.mqat;
+package dev.mqat.run;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.mqat.mqat;
+package dev.mqat.run;
 
 import dev.mqat.data.AugmentationConfig;
 import dev.mqat.data.BopDataset;
