@@ -4,13 +4,13 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 
 /** Maps the {@code --device auto|cpu|gpu} choice to a DJL device. */
-final class Devices {
+public final class Devices {
     private Devices() {}
 
     /**
      * @throws IllegalArgumentException for an unknown name, or {@code gpu} when the engine sees none
      */
-    static Device of(String name) {
+    public static Device of(String name) {
         Engine engine = Engine.getEngine("PyTorch");
         return switch (name) {
             case "auto" -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();

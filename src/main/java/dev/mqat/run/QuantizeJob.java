@@ -416,6 +416,99 @@ public final class QuantizeJob {
     }
 
     /**
+     * The result of a finished quantization in {@code qrun} (its log ends with the {@code end} line and every stage
+     * checkpoint exists), read back without loading a network; empty when it is not finished.
+     */
+    public static java.util.Optional<Result> finished(Path qrun) {
+        if (!Files.isRegularFile(RunConfig.file(qrun))) {
+            return java.util.Optional.empty();
+        }
+        QuantizeSettings q = RunConfig.read(qrun).quantization();
+        JsonNode end = null;
+        for (JsonNode n : readLog(qrun.resolve("log.jsonl"))) {
+            if ("end".equals(n.path("event").asText())) {
+                end = n;
+            }
+        }
+        if (q == null || end == null || finishedStages(qrun, q) < q.stages().size()
+                || !Files.isRegularFile(RunEvaluation.bestCheckpoint(qrun))) {
+            return java.util.Optional.empty();
+        }
+        EvaluationResult test = end.hasNonNull("test") ? EvaluationResult.fromJson(end.get("test").toString()) : null;
+        return java.util.Optional.of(new Result(readFinished(qrun, q, q.stages().size()), test));
+    }
+
+    /**
+     * Starts a quantization in the new folder {@code qrun} whose first stage is the finished first stage of
+     * {@code donor}: the same source checkpoint, stage modules and bits, quantizer and training settings, so the
+     * stage would train to the same network. The stage's checkpoint, validation estimates and log lines are copied
+     * (the search adopts its winning probe this way, paper Algorithm 1 line 10); {@link #run} with
+     * {@code resume == true} then continues with the second stage.
+     *
+     * @throws IllegalArgumentException naming the setting that differs when the donor's first stage is not the one
+     *     {@code config} would train, or when it is not finished
+     */
+    public static void startFromFirstStage(RunConfig config, Path qrun, Path donor) {
+        RunConfig d = RunConfig.read(donor);
+        QuantizeSettings q = config.quantization();
+        QuantizeSettings dq = d.quantization();
+        if (q == null || dq == null) {
+            throw new IllegalArgumentException("both " + qrun + " and " + donor + " must be quantizations");
+        }
+        List<NetModule> first = q.stages().get(0);
+        BitPlan plan = q.bitPlan();
+        BitPlan donorPlan = dq.bitPlan();
+        for (NetModule m : first) {
+            if (!plan.bitsOf(m.key()).equals(donorPlan.bitsOf(m.key())) || !plan.layerBits().isEmpty()
+                    || !donorPlan.layerBits().isEmpty()) {
+                throw new IllegalArgumentException(donor + ": module " + m.key() + " has other bits in plan '"
+                        + dq.plan() + "' than in '" + q.plan() + "'");
+            }
+        }
+        if (!dq.stages().get(0).equals(first) || !dq.sourceCheckpoint().equals(q.sourceCheckpoint())
+                || dq.quantizer() != q.quantizer() || dq.granularity() != q.granularity()
+                || dq.stageEpochs() != q.stageEpochs() || dq.stageSteps() != q.stageSteps()
+                || dq.actBits() != q.actBits() || !d.train().equals(config.train()) || !d.data().equals(config.data())) {
+            throw new IllegalArgumentException(donor + ": its first stage is not the one " + qrun + " would train "
+                    + "(source, modules, quantizer, budget, data and training settings must be equal)");
+        }
+        Path from = stageCheckpoint(donor, dq, 0);
+        if (!Files.isRegularFile(from)) {
+            throw new IllegalArgumentException(from + " not found; the donor's first stage is not finished");
+        }
+        TrainingJob.requireEmpty(qrun);
+        config.write(qrun);
+        Path log = qrun.resolve("log.jsonl");
+        for (JsonNode n : readLog(donor.resolve("log.jsonl"))) {
+            String event = n.path("event").asText();
+            if ("start".equals(event)) {
+                ObjectNode start = n.deepCopy();
+                start.put("plan", q.plan());
+                start.set("flow", JSON.valueToTree(q.stages().stream().map(s -> s.stream().map(NetModule::key)
+                        .toList()).toList()));
+                start.put("first_stage_from", donor.toString());
+                appendLine(log, start.toString());
+            } else if (n.path("stage").asInt(0) == 1 && !"end".equals(event)) {
+                appendLine(log, n.toString());
+            }
+        }
+        Path to = stageCheckpoint(qrun, q, 0);
+        try {
+            Files.createDirectories(to.getParent());
+            Path csv = from.resolveSibling(VAL_PREDICTIONS);
+            if (Files.isRegularFile(csv)) {
+                Files.copy(csv, to.resolveSibling(VAL_PREDICTIONS));
+            }
+            // the checkpoint last, through a temporary name: its presence is what marks the stage finished
+            Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+            Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(to + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The per-instance validation outcomes of a finished stage, read back from the estimates it wrote
      * ({@code stages/<i>-<module>/predictions-val.csv}), on the same validation images the stage scored.
      *

@@ -15,6 +15,7 @@ import dev.mqat.eval.PoseEvaluator;
 import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseKey;
 import dev.mqat.eval.PosePredictor;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,7 @@ import java.util.List;
  * A dataset split loaded for a network: the images at network resolution and, in the same order, the BOP
  * keys and evaluation targets, plus the per-class box corners and object ids.
  */
-final class RunData {
+public final class RunData {
     final BopDataset dataset;
     final String split;
     final List<BopImage> records;
@@ -47,6 +48,11 @@ final class RunData {
         }
         List<InputImage> images = ImageStore.load(dataset, split, records, sizePx, Runtime.getRuntime().availableProcessors());
         return new RunData(dataset, split, records, images);
+    }
+
+    /** The images of {@code split} of the dataset at {@code data}, at {@code sizePx}, in split order. */
+    public static List<InputImage> images(Path data, String split, int sizePx) {
+        return load(BopDataset.open(data), split, sizePx, 0).images;
     }
 
     private List<EvalTarget> targets;

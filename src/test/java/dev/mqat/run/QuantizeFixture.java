@@ -21,7 +21,12 @@ public final class QuantizeFixture {
 
     /** Synthesizes the dataset into {@code root/data} and trains {@code root/float}; returns the run folder. */
     public static Path floatRun(Path root) {
-        BopDataset dataset = dataset(root.resolve("data"));
+        return floatRun(root, 16);
+    }
+
+    /** As {@link #floatRun(Path)} with {@code images} images, half of them for training. */
+    public static Path floatRun(Path root, int images) {
+        BopDataset dataset = dataset(root.resolve("data"), images);
         TrainConfig train = new TrainConfig(4, OptimizerKind.ADAM, 1e-3, 0, 0, 4, 0, 5, AugmentationConfig.none(), 1, 0);
         Path run = root.resolve("float");
         TrainingJob.run(config(dataset, train), run, false);
@@ -30,7 +35,11 @@ public final class QuantizeFixture {
 
     /** Synthesizes 16 images of 64 px into {@code data} (8 train, 4 val, 4 test) and opens them. */
     static BopDataset dataset(Path data) {
-        SynthConfig synth = SynthConfig.defaults().withImageCount(16).withSizePx(64).withSeed(3)
+        return dataset(data, 16);
+    }
+
+    static BopDataset dataset(Path data, int images) {
+        SynthConfig synth = SynthConfig.defaults().withImageCount(images).withSizePx(64).withSeed(3)
                 .withSplit(new SplitFractions(0.5, 0.25, 0.25)).withImagesPerScene(4);
         Synthesizer.generate(CubeSatModel.mesh(), Synthesizer.EMBEDDED_OBJECT_NAME, synth, data, 2, null);
         return BopDataset.open(data);

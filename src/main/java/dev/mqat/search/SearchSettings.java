@@ -1,0 +1,117 @@
+package dev.mqat.search;
+
+import dev.mqat.quant.QuantizerKind;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code mqat search} is asked to do.
+ *
+ * @param sourceRun trained float run folder (its best checkpoint is the search's starting network)
+ * @param data dataset folder, null for the source run's
+ * @param compression whole-model size target: quantized bytes at most fp32 bytes / {@code compression}
+ * @param bits candidate bit-widths of Phase C (the probes always use 2)
+ * @param quantizer base quantizer Q of every probe and stage
+ * @param probe fine-tuning budget of each probe and of the FP control
+ * @param stage fine-tuning budget of each gradated stage
+ * @param hessian how the Hessian traces are sampled
+ * @param probeMarginPoints a probe beats FP when its validation ADI-0.1d exceeds the control's by more than this
+ *     many points (0: the paper's rule, any higher accuracy)
+ * @param checkpointEverySteps resumable checkpoint inside each fine-tune every N steps (0: once per epoch)
+ * @param command the command line, recorded in every run folder's config
+ */
+public record SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits,
+        QuantizerKind quantizer, Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
+        long checkpointEverySteps, List<String> command) {
+
+    /**
+     * A fine-tuning budget: exactly one of epochs and steps is positive.
+     *
+     * @param epochs epochs of fine-tuning, or 0
+     * @param steps steps of fine-tuning, or 0
+     */
+    public record Budget(int epochs, long steps) {
+        public Budget {
+            if ((epochs > 0) == (steps > 0) || epochs < 0 || steps < 0) {
+                throw new IllegalArgumentException("budget: set exactly one of epochs and steps, found " + epochs
+                        + " epochs and " + steps + " steps");
+            }
+        }
+
+        public static Budget ofSteps(long steps) {
+            return new Budget(0, steps);
+        }
+
+        public static Budget ofEpochs(int epochs) {
+            return new Budget(epochs, 0);
+        }
+
+        @Override
+        public String toString() {
+            return epochs > 0 ? epochs + " epochs" : steps + " steps";
+        }
+    }
+
+    /** Named budgets: {@code quick} fits a search of the shipped model in 20 minutes on 2 cores; {@code paper} is
+     * the paper's 30 epochs per fine-tune. */
+    public enum Preset {
+        QUICK(Budget.ofSteps(250), Budget.ofSteps(250), 16),
+        PAPER(Budget.ofEpochs(30), Budget.ofEpochs(30), 64);
+
+        public final Budget probe;
+        public final Budget stage;
+        public final int hessianSamples;
+
+        Preset(Budget probe, Budget stage, int hessianSamples) {
+            this.probe = probe;
+            this.stage = stage;
+            this.hessianSamples = hessianSamples;
+        }
+    }
+
+    public SearchSettings {
+        bits = List.copyOf(bits);
+        command = List.copyOf(command);
+        if (sourceRun == null) {
+            throw new IllegalArgumentException("search needs a source run");
+        }
+        if (!(compression >= 1) || Double.isInfinite(compression)) {
+            throw new IllegalArgumentException("compression: expected a finite number >= 1, found " + compression);
+        }
+        if (bits.isEmpty()) {
+            throw new IllegalArgumentException("bits: expected at least one candidate bit-width");
+        }
+        for (int b : bits) {
+            if (b < 2 || b > 8) {
+                throw new IllegalArgumentException("bits: expected values in 2..8, found " + b);
+            }
+        }
+        if (bits.stream().distinct().count() != bits.size()) {
+            throw new IllegalArgumentException("bits: " + bits + " names a bit-width twice");
+        }
+        if (!Double.isFinite(probeMarginPoints)) {
+            throw new IllegalArgumentException("probe margin: expected a finite number of points, found "
+                    + probeMarginPoints);
+        }
+        if (checkpointEverySteps < 0) {
+            throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
+        }
+    }
+
+    /** The defaults of {@code mqat search} for a source run: 4x, bits 2,3,4,8, INQ, the quick budget. */
+    public static SearchSettings defaults(Path sourceRun) {
+        Preset p = Preset.QUICK;
+        return new SearchSettings(sourceRun, null, 4, List.of(2, 3, 4, 8), QuantizerKind.INQ, p.probe, p.stage,
+                HessianTrace.Settings.defaults().withMaxSamples(p.hessianSamples), 0, 50, List.of("mqat", "search"));
+    }
+
+    /** The bit-width every probe quantizes its module to (paper Algorithm 1, line 2). */
+    public static final int PROBE_BITS = 2;
+
+    /** The rule deciding whether a probe beats full precision, in words (printed and written to search.json). */
+    public String rule() {
+        return String.format(java.util.Locale.ROOT, "a probe beats FP when its validation ADI-0.1d exceeds the FP "
+                + "control's by more than %.2f points; the most accurate such probe wins (ties: the smaller module)",
+                probeMarginPoints);
+    }
+}
