@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PredictCommand.class,
             QuantizeCommand.class,
+            SearchCommand.class,
             SynthCommand.class,
         })
 public final class Main implements Runnable {

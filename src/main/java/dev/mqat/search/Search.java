@@ -142,7 +142,8 @@ public final class Search {
         // Phase C: Hessian traces, Omega, bits
         Path start = winner == null ? RunEvaluation.bestCheckpoint(s.sourceRun())
                 : stageCheckpoint(work.resolve(probeFolder(List.of(winner))));
-        HessianTrace.Result traces = hessian(s, source, start, work.resolve(HESSIAN), log);
+        StoredHessian stored = hessian(s, source, start, work.resolve(HESSIAN), log);
+        HessianTrace.Result traces = stored.traces();
         List<NetModule> free = flow.stream().filter(m -> m != winner).toList();
         ModuleImportance importance;
         BitAllocation allocation;
@@ -186,7 +187,7 @@ public final class Search {
                 s.compression(), s.probe().toString(), s.stage().toString(), s.rule(), a.control(), a.probes(),
                 winner == null ? null : winner.key(), keys(flow),
                 new HessianSummary(winner == null ? "source" : probeFolder(List.of(winner)), traces.samples(),
-                        traces.settled(), s.hessian().batchSize()),
+                        traces.settled(), stored.batchSize()),
                 traces.layers(), omega, allocation.plan().toShortString(), allocation.compression(),
                 allocation.size().quantizedBytes(), allocation.size().fp32Bytes(), stages,
                 g.test() == null ? null : g.test().toJsonNode());
@@ -428,28 +429,36 @@ public final class Search {
         }
     }
 
-    private static HessianTrace.Result hessian(SearchSettings s, RunConfig source, Path checkpoint, Path file,
+    /** {@code hessian.json}: the traces and the batch size they were sampled with. */
+    record StoredHessian(int batchSize, HessianTrace.Result traces) {}
+
+    private static StoredHessian hessian(SearchSettings s, RunConfig source, Path checkpoint, Path file,
             Consumer<String> log) {
         if (Files.isRegularFile(file)) {
             try {
-                return JSON.readValue(file.toFile(), HessianTrace.Result.class);
+                return JSON.readValue(file.toFile(), StoredHessian.class);
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": " + e.getMessage(), e);
             }
         }
         log.accept("search: phase C: Hessian traces of " + checkpoint + ", up to " + s.hessian().maxSamples()
-                + " samples of " + s.hessian().batchSize() + " training images");
+                + " samples");
         List<dev.mqat.data.InputImage> images = RunData.images(Path.of(s.data() == null ? source.data()
                 : s.data().toString()), "train", source.model().inputSizePx());
+        HessianTrace.Settings sampling = s.hessian();
+        if (images.size() < sampling.batchSize() && images.size() >= 16) {
+            sampling = sampling.withBatchSize(images.size() / 16 * 16); // a small training set: the largest whole batch
+        }
         HessianTrace.Result r;
         try (NDManager manager = NDManager.newBaseManager(Devices.of(source.device()))) {
             PoseNet net = QuantizedCheckpoints.load(checkpoint, manager);
-            r = HessianTrace.estimate(s.hessian(), net, manager, images,
+            r = HessianTrace.estimate(sampling, net, manager, images,
                     new PoseObjective(source.model(), source.loss(), source.train().seed()), done -> {});
         }
         log.accept("search: Hessian traces from " + r.samples() + " samples" + (r.settled() ? "" : " (not settled)"));
-        writeJson(file, r);
-        return r;
+        StoredHessian stored = new StoredHessian(sampling.batchSize(), r);
+        writeJson(file, stored);
+        return stored;
     }
 
     private static Map<NetModule, Long> parameterCounts(SearchSettings s) {
