@@ -55,7 +55,7 @@ final class SearchCommand implements Runnable {
     @Option(names = "--quantizer", defaultValue = "inq", paramLabel = "NAME", description = "Base quantizer of every probe and stage: inq, lsq or ste. Default: ${DEFAULT-VALUE}.")
     String quantizer;
 
-    @Option(names = "--budget", defaultValue = "quick", paramLabel = "NAME", description = "quick (250 steps per probe and stage, 16 Hessian samples: about 20 minutes on the shipped model with 2 cores) or paper (30 epochs each, 64 samples). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--budget", defaultValue = "quick", paramLabel = "NAME", description = "quick (200 steps per probe and stage, 16 Hessian samples, depth calibration on 256 images: about 20 minutes on the shipped model with 2 cores) or paper (30 epochs each, 64 samples). Default: ${DEFAULT-VALUE}.")
     String budget;
 
     @Option(names = "--probe-steps", paramLabel = "N", description = "Steps of each probe and of the FP control (overrides --budget).")
@@ -66,6 +66,9 @@ final class SearchCommand implements Runnable {
 
     @Option(names = "--hessian-samples", paramLabel = "N", description = "Most Hutchinson samples per trace (overrides --budget); sampling stops earlier once every layer's standard error is within 5%% of its trace.")
     Integer hessianSamples;
+
+    @Option(names = "--depth-calibration", paramLabel = "N", description = "Training images each fine-tune refits the depth correction on (overrides --budget: quick 256, paper RUN's count).")
+    Integer depthCalibration;
 
     @Option(names = "--probe-margin", defaultValue = "0", paramLabel = "PTS", description = "A probe beats FP only when it exceeds the control by more than PTS points of validation ADI-0.1d. Default: ${DEFAULT-VALUE}.")
     double probeMargin;
@@ -164,7 +167,8 @@ final class SearchCommand implements Runnable {
             command.addAll(spec.commandLine().getParseResult().originalArgs());
             return new SearchSettings(model.toAbsolutePath().normalize(), data == null ? null
                     : data.toAbsolutePath().normalize(), compression, candidates, QuantizerKind.parse(quantizer), probe,
-                    stage, hessian, probeMargin, checkpointEvery, command);
+                    stage, hessian, probeMargin, checkpointEvery,
+                    depthCalibration == null ? preset.depthCalibrationImages : depthCalibration, command);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -17,6 +17,8 @@ import dev.mqat.eval.PoseKey;
 import dev.mqat.eval.PosePredictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -36,8 +38,39 @@ public final class RunData {
         this.images = images;
     }
 
+    /**
+     * The last splits loaded in this process: the fine-tunes of one search run one after the other on the same
+     * images, and decoding 20000 training images costs about 20 s each time. Keyed by the split folder and its
+     * modification time, so a dataset written again is read again.
+     */
+    private static final Map<String, RunData> RECENT = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RunData> eldest) {
+            return size() > 3;
+        }
+    };
+
     /** Loads {@code split} (its first {@code limit} images, all when 0) at {@code sizePx}. */
-    static RunData load(BopDataset dataset, String split, int sizePx, int limit) {
+    static synchronized RunData load(BopDataset dataset, String split, int sizePx, int limit) {
+        String key = null;
+        try {
+            Path folder = dataset.root().resolve(split).toAbsolutePath().normalize();
+            key = folder + "|" + java.nio.file.Files.getLastModifiedTime(folder).toMillis() + "|" + sizePx + "|" + limit;
+        } catch (java.io.IOException e) {
+            // no folder to key on: load without remembering
+        }
+        RunData known = key == null ? null : RECENT.get(key);
+        if (known != null) {
+            return known;
+        }
+        RunData loaded = read(dataset, split, sizePx, limit);
+        if (key != null) {
+            RECENT.put(key, loaded);
+        }
+        return loaded;
+    }
+
+    private static RunData read(BopDataset dataset, String split, int sizePx, int limit) {
         if (!dataset.hasSplit(split)) {
             throw new IllegalArgumentException("split '" + split + "' not found in " + dataset.root() + "; it has "
                     + dataset.splits());

@@ -160,7 +160,7 @@ public final class Search {
 
         // gradated quantization
         QuantizeSettings q = quantizeSettings(s, allocation.plan().toString(), keys(flow), s.stage());
-        RunConfig config = QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.command());
+        RunConfig config = configFor(s, q);
         Path gradated = work.resolve(GRADATED);
         boolean adopt = winner != null && s.probe().equals(s.stage());
         QuantizeJob.Result g = QuantizeJob.finished(gradated).orElse(null);
@@ -378,8 +378,17 @@ public final class Search {
             return done.get();
         }
         QuantizeSettings q = quantizeSettings(s, plan, flow, budget);
-        RunConfig config = QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.command());
+        RunConfig config = configFor(s, q);
         return QuantizeJob.run(config, dir, Files.isRegularFile(RunConfig.file(dir)), scoreTest);
+    }
+
+    /** A fine-tune's config: {@code quantize}'s, with the search's depth-calibration count. */
+    private static RunConfig configFor(SearchSettings s, QuantizeSettings q) {
+        RunConfig c = QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.command());
+        if (s.depthCalibrationImages() > 0 && c.train().depthCalibrationImages() > 0) {
+            c = c.withTrain(c.train().withDepthCalibrationImages(s.depthCalibrationImages()));
+        }
+        return c;
     }
 
     private static QuantizeSettings quantizeSettings(SearchSettings s, String plan, List<String> flow,

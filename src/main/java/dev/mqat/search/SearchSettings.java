@@ -18,11 +18,13 @@ import java.util.List;
  * @param probeMarginPoints a probe beats FP when its validation ADI-0.1d exceeds the control's by more than this
  *     many points (0: the paper's rule, any higher accuracy)
  * @param checkpointEverySteps resumable checkpoint inside each fine-tune every N steps (0: once per epoch)
+ * @param depthCalibrationImages training images each fine-tune refits the depth correction on when the source has
+ *     one (0: the source run's count); the same for every fine-tune, so the comparisons stay fair
  * @param command the command line, recorded in every run folder's config
  */
 public record SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits,
         QuantizerKind quantizer, Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
-        long checkpointEverySteps, List<String> command) {
+        long checkpointEverySteps, int depthCalibrationImages, List<String> command) {
 
     /**
      * A fine-tuning budget: exactly one of epochs and steps is positive.
@@ -55,17 +57,21 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
     /** Named budgets: {@code quick} fits a search of the shipped model in 20 minutes on 2 cores; {@code paper} is
      * the paper's 30 epochs per fine-tune. */
     public enum Preset {
-        QUICK(Budget.ofSteps(250), Budget.ofSteps(250), 16),
-        PAPER(Budget.ofEpochs(30), Budget.ofEpochs(30), 64);
+        QUICK(Budget.ofSteps(200), Budget.ofSteps(200), 16, 256),
+        PAPER(Budget.ofEpochs(30), Budget.ofEpochs(30), 64, 0);
 
         public final Budget probe;
         public final Budget stage;
         public final int hessianSamples;
+        /** Depth-calibration images per fine-tune (0: the source's); with rotations and zoom views each costs
+         * about as much as a validation image. */
+        public final int depthCalibrationImages;
 
-        Preset(Budget probe, Budget stage, int hessianSamples) {
+        Preset(Budget probe, Budget stage, int hessianSamples, int depthCalibrationImages) {
             this.probe = probe;
             this.stage = stage;
             this.hessianSamples = hessianSamples;
+            this.depthCalibrationImages = depthCalibrationImages;
         }
     }
 
@@ -93,6 +99,10 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
             throw new IllegalArgumentException("probe margin: expected a finite number of points, found "
                     + probeMarginPoints);
         }
+        if (depthCalibrationImages < 0) {
+            throw new IllegalArgumentException("depth calibration: expected >= 0 images, found "
+                    + depthCalibrationImages);
+        }
         if (checkpointEverySteps < 0) {
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
         }
@@ -102,7 +112,8 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
     public static SearchSettings defaults(Path sourceRun) {
         Preset p = Preset.QUICK;
         return new SearchSettings(sourceRun, null, 4, List.of(2, 3, 4, 8), QuantizerKind.INQ, p.probe, p.stage,
-                HessianTrace.Settings.defaults().withMaxSamples(p.hessianSamples), 0, 50, List.of("mqat", "search"));
+                HessianTrace.Settings.defaults().withMaxSamples(p.hessianSamples), 0, 50, p.depthCalibrationImages,
+                List.of("mqat", "search"));
     }
 
     /** The bit-width every probe quantizes its module to (paper Algorithm 1, line 2). */

@@ -52,7 +52,7 @@ class HessianTraceTest {
      * norms over a few values curve sharply), at 2^-18 float32 rounding in the gradients moved the smallest curvatures
      * by 1%; at 2^-16 and 2^-17 every layer agreed with the double backward to 0.6%.
      */
-    private static final float STEP = 0x1p-16f;
+    static final float STEP = 0x1p-16f;
     /**
      * Relative agreement asked of each layer, and of the differences at half the step (the reference must be settled
      * to better than what it is used to check).
@@ -86,7 +86,7 @@ class HessianTraceTest {
     void doubleBackpropAgreesWithCentralDifferencesOfGradients() {
         ModelConfig config = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.5);
         List<InputImage> images = images(16, 64, 5);
-        PoseNet net = network(config, images, true);
+        PoseNet net = network(manager, config, images, true);
         Batch batch = new Batch(0, 0, BatchLoader.normalize(images), images);
         PoseObjective objective = new PoseObjective(config, LossConfig.defaults(), 11);
         List<PoseConv2d> layers = net.layers();
@@ -94,8 +94,8 @@ class HessianTraceTest {
 
         CurvatureProbe probe = new CurvatureProbe(net, manager, objective);
         double[] backprop = probe.curvatures(batch, direction);
-        double[] differences = centralDifferences(net, batch, objective, direction, STEP);
-        double[] halfStep = centralDifferences(net, batch, objective, direction, STEP / 2);
+        double[] differences = centralDifferences(manager, net, batch, objective, direction, STEP);
+        double[] halfStep = centralDifferences(manager, net, batch, objective, direction, STEP / 2);
 
         double largest = Arrays.stream(differences).map(Math::abs).max().orElseThrow();
         assertThat(largest).as("largest curvature").isGreaterThan(0);
@@ -138,7 +138,7 @@ class HessianTraceTest {
     void twiceTheLossGivesTwiceEveryTraceAndStandardError() {
         ModelConfig config = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.125);
         List<InputImage> images = images(16, 64, 8);
-        PoseNet net = network(config, images, false);
+        PoseNet net = network(manager, config, images, false);
         PoseObjective objective = new PoseObjective(config, LossConfig.defaults(), 4);
         PoseTrainer.Objective doubled = (outputs, batch) -> {
             LossParts parts = objective.compute(outputs, batch);
@@ -186,7 +186,7 @@ class HessianTraceTest {
     void sameSeedGivesTheSameResultAndTheNetworkIsLeftAsItWas() {
         ModelConfig config = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.25);
         List<InputImage> images = images(32, 64, 6);
-        PoseNet net = network(config, images, false);
+        PoseNet net = network(manager, config, images, false);
         PoseObjective objective = new PoseObjective(config, LossConfig.defaults(), 4);
         fillGradients(net, objective, new Batch(0, 0, BatchLoader.normalize(images.subList(0, 16)), images.subList(0, 16)));
         Map<String, float[]> parameters = snapshot(net, false);
@@ -218,7 +218,7 @@ class HessianTraceTest {
     void samplingStopsAtTheMinimumWhenSettledAndAtTheMaximumOtherwise() {
         ModelConfig config = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.125);
         List<InputImage> images = images(16, 64, 9);
-        PoseNet net = network(config, images, false);
+        PoseNet net = network(manager, config, images, false);
         PoseObjective objective = new PoseObjective(config, LossConfig.defaults(), 4);
 
         HessianTrace.Result loose = HessianTrace.estimate(new HessianTrace.Settings(16, 2, 6, 1e9, 1), net, manager,
@@ -292,7 +292,7 @@ class HessianTraceTest {
     }
 
     /** Seeded engine, initialised network, batch-norm statistics of the images; optionally kinks out of reach. */
-    private PoseNet network(ModelConfig config, List<InputImage> images, boolean linearActivations) {
+    static PoseNet network(NDManager manager, ModelConfig config, List<InputImage> images, boolean linearActivations) {
         Engine.getInstance().setRandomSeed(7);
         PoseNet net = PoseNet.create(config, manager);
         if (linearActivations) {
@@ -319,8 +319,8 @@ class HessianTraceTest {
      * {@code v_i . (g_i(W + h v) - g_i(W - h v)) / 2h} per layer, from ordinary first-order gradients of the
      * inference-mode forward with the network's own weights moved in place and restored bit for bit afterwards.
      */
-    private double[] centralDifferences(PoseNet net, Batch batch, PoseTrainer.Objective objective, float[][] v,
-            float step) {
+    static double[] centralDifferences(NDManager manager, PoseNet net, Batch batch, PoseTrainer.Objective objective,
+            float[][] v, float step) {
         List<PoseConv2d> layers = net.layers();
         float[][] trained = new float[layers.size()][];
         for (int i = 0; i < trained.length; i++) {
@@ -337,7 +337,7 @@ class HessianTraceTest {
                     }
                     layers.get(i).weight().getArray().set(moved);
                 }
-                slopes[side] = directionalSlopes(net, batch, objective, v);
+                slopes[side] = directionalSlopes(manager, net, batch, objective, v);
             }
         } finally {
             for (int i = 0; i < trained.length; i++) {
@@ -352,7 +352,8 @@ class HessianTraceTest {
     }
 
     /** {@code v_i . g_i} per layer from one ordinary backward; the weights' gradients are zeroed afterwards. */
-    private double[] directionalSlopes(PoseNet net, Batch batch, PoseTrainer.Objective objective, float[][] v) {
+    private static double[] directionalSlopes(NDManager manager, PoseNet net, Batch batch,
+            PoseTrainer.Objective objective, float[][] v) {
         List<PoseConv2d> layers = net.layers();
         double[] out = new double[layers.size()];
         try (NDScope scope = new NDScope(); GradientCollector collector = manager.getEngine().newGradientCollector()) {
@@ -415,7 +416,7 @@ class HessianTraceTest {
     }
 
     /** Random pixels and one box per image, 350 to 650 mm away, seen with a 150 px (at 128 px) focal length. */
-    private static List<InputImage> images(int count, int sizePx, long seed) {
+    static List<InputImage> images(int count, int sizePx, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         double f = 150.0 * sizePx / 128;
         CameraIntrinsics camera = new CameraIntrinsics(f, f, (sizePx - 1) / 2.0, (sizePx - 1) / 2.0, sizePx, sizePx);
