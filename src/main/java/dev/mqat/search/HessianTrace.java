@@ -51,7 +51,7 @@ import java.util.function.IntConsumer;
 public final class HessianTrace {
 
     /** Batch sizes must be a multiple of this (see the pitfalls above). */
-    private static final int BATCH_BLOCK = 16;
+    static final int BATCH_BLOCK = 16;
 
     private HessianTrace() {}
 

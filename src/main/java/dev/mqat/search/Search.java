@@ -228,7 +228,7 @@ public final class Search {
             String folder = probeFolder(subset);
             QuantizeJob.Result r = fineTune(s, work.resolve(folder), twoBitPlan(subset), List.of(), s.probe(), false);
             double val = r.stages().get(0).validation().overall().adi01d();
-            double[] interval = wilson(work.resolve(folder));
+            double[] interval = wilson(hits(work.resolve(folder)));
             double test = testAdi(work.resolve(folder));
             rows.add(new CubeRow(keys(subset), val, interval, test, WORK + "/" + folder));
         }
@@ -341,7 +341,7 @@ public final class Search {
                 false);
         EvaluationResult cv = requireValidation(control, CONTROL);
         boolean[] controlHits = hits(work.resolve(CONTROL));
-        Arm controlArm = new Arm(List.of(), cv.overall().adi01d(), wilson(work.resolve(CONTROL)), null, false,
+        Arm controlArm = new Arm(List.of(), cv.overall().adi01d(), wilson(controlHits), null, false,
                 WORK + "/" + CONTROL);
         log.accept(describe("FP control", controlArm));
         List<Arm> probes = new ArrayList<>();
@@ -354,7 +354,7 @@ public final class Search {
             boolean[] probeHits = hits(work.resolve(folder));
             PairedStats.McNemarTest test = PairedStats.mcnemarExact(controlHits, probeHits);
             boolean beats = v.overall().adi01d() > cv.overall().adi01d() + s.probeMarginPoints();
-            Arm arm = new Arm(List.of(m.key()), v.overall().adi01d(), wilson(work.resolve(folder)), test, beats,
+            Arm arm = new Arm(List.of(m.key()), v.overall().adi01d(), wilson(probeHits), test, beats,
                     WORK + "/" + folder);
             log.accept(describe("probe " + m.key(), arm));
             probes.add(arm);
@@ -417,8 +417,7 @@ public final class Search {
         return out;
     }
 
-    private static double[] wilson(Path qrun) {
-        boolean[] h = hits(qrun);
+    private static double[] wilson(boolean[] h) {
         int k = 0;
         for (boolean b : h) {
             k += b ? 1 : 0;
@@ -452,11 +451,12 @@ public final class Search {
         }
         log.accept("search: phase C: Hessian traces of " + checkpoint + ", up to " + s.hessian().maxSamples()
                 + " samples");
-        List<dev.mqat.data.InputImage> images = RunData.images(Path.of(s.data() == null ? source.data()
-                : s.data().toString()), "train", source.model().inputSizePx());
+        List<dev.mqat.data.InputImage> images = RunData.images(s.data() == null ? Path.of(source.data()) : s.data(),
+                "train", source.model().inputSizePx());
         HessianTrace.Settings sampling = s.hessian();
-        if (images.size() < sampling.batchSize() && images.size() >= 16) {
-            sampling = sampling.withBatchSize(images.size() / 16 * 16); // a small training set: the largest whole batch
+        int block = HessianTrace.BATCH_BLOCK;
+        if (images.size() < sampling.batchSize() && images.size() >= block) {
+            sampling = sampling.withBatchSize(images.size() / block * block); // a small training set: the largest batch
         }
         HessianTrace.Result r;
         try (NDManager manager = NDManager.newBaseManager(Devices.of(source.device()))) {
