@@ -171,6 +171,7 @@ public final class PoseTrainer {
         long processStartNanos = System.nanoTime();
         long startNanos = processStartNanos; // moved back by the training time before a resume
         boolean checkpointed = false;
+        boolean lastSaveCalibrated = false;
         try (ParameterOptimizer optimizer = new ParameterOptimizer(config.optimizer(), trainable, manager)) {
             long step = 0;
             double bestScore = Double.NaN;
@@ -253,13 +254,17 @@ public final class PoseTrainer {
                             format(parts), lr, imagesPerSecond, left));
                     boolean atEnd = step >= totalSteps;
                     if (step % validateEvery == 0 || atEnd) {
-                        bestScore = validateAndSave(net, calibrate, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
-                                secondsSince(startNanos), checkpointed ? last : null);
+                        // batch-norm statistics only matter to a validation and to the run's final network: a
+                        // checkpoint kept for resuming skips the calibration (training uses batch statistics)
+                        lastSaveCalibrated = validator != null || atEnd;
+                        bestScore = validateAndSave(net, lastSaveCalibrated ? calibrate : null, validator, optimizer,
+                                ckptDir, runDir, step, perEpoch, bestScore, secondsSince(startNanos),
+                                checkpointed ? last : null);
                         checkpointed = true;
                     }
                 }
             }
-            if (config.timeLimitSeconds() > 0 && step % validateEvery != 0) {
+            if (config.timeLimitSeconds() > 0 && (step % validateEvery != 0 || !lastSaveCalibrated)) {
                 bestScore = validateAndSave(net, calibrate, validator, optimizer, ckptDir, runDir, step, perEpoch, bestScore,
                         secondsSince(startNanos), checkpointed ? last : null);
             }
@@ -311,6 +316,7 @@ public final class PoseTrainer {
      * Scores the network, saves {@code best.ckpt} when the score improves and always {@code last.*}, logs the
      * validation; returns the new best score. Stops the run instead when a parameter is not finite.
      *
+     * @param calibrate recalibrates batch-norm statistics before the save; null to save them as training left them
      * @param lastGood the checkpoint kept from before, null if none
      */
     private static double validateAndSave(PoseNet net, Runnable calibrate, Validator validator,
@@ -321,7 +327,9 @@ public final class PoseTrainer {
         if (spoilt != null) {
             throw stop(runDir, step, "parameter " + spoilt + " is not finite after step " + step, lastGood);
         }
-        calibrate.run();
+        if (calibrate != null) {
+            calibrate.run();
+        }
         Validation validation = validator == null ? Validation.of(Double.NaN) : validator.validate(net);
         double score = validation.score();
         if (!Double.isNaN(score) && (Double.isNaN(bestScore) || score > bestScore)) {

@@ -344,4 +344,45 @@ class PoseTrainerTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("loss is NaN at step 0")
                 .hasMessageContaining("before the first checkpoint");
     }
+
+    @Test
+    void checkpointsWithoutValidationKeepTrainingStatisticsAndTheFinalOneIsCalibrated() throws Exception {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(4).withBudget(0, 4, 0).withValidateEverySteps(2)
+                .withAugmentation(AugmentationConfig.none());
+        List<InputImage> data = images(16);
+        Path run = tmp.resolve("c");
+        Path mid = tmp.resolve("mid.ckpt");
+        PoseTrainer.StepHook copyMidCheckpoint = new PoseTrainer.StepHook() {
+            @Override
+            public void beforeStep(long step, long totalSteps, PoseNet net) {
+                if (step == 3) { // last.ckpt now holds step 2, saved without a validation
+                    try {
+                        Files.copy(run.resolve("checkpoints/last.ckpt"), mid);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        Engine.getInstance().setRandomSeed(7);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PoseNet net = PoseNet.create(TINY, manager);
+            PoseTrainer.fit(config, net, manager, data, PoseTrainerTest::objective, null, copyMidCheckpoint, run, false);
+        }
+        String stat = "backbone.stem.bn.running_mean";
+        List<InputImage> calibration = PoseTrainer.calibrationImages(data, config);
+        for (Path ckpt : List.of(mid, run.resolve("checkpoints/best.ckpt"))) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                PoseNet net = dev.mqat.model.ModelCheckpoint.load(ckpt, manager);
+                float[] saved = net.namedParameters().get(stat).getArray().toFloatArray();
+                dev.mqat.model.BatchNormCalibration.recalibrate(net, manager, calibration, config.batchSize());
+                float[] recalibrated = net.namedParameters().get(stat).getArray().toFloatArray();
+                if (ckpt.equals(mid)) {
+                    assertThat(saved).as("statistics of a resume-only checkpoint").isNotEqualTo(recalibrated);
+                } else {
+                    assertThat(saved).as("statistics of the final checkpoint").containsExactly(recalibrated);
+                }
+            }
+        }
+    }
 }
