@@ -16,7 +16,9 @@ loss, backward, reading the loss back, Adam (lr 1e-3) step.
 Loss: sum of squares of both outputs (the same simple loss as the Java benchmark's network-only step).
 
 Prints one line 'RESULT {json}' with the parameter count, the median step time and the median CPU time per step.
-Run: /usr/bin/python3 wdr_cpu_step.py --batch 32 --steps 40 --warmup 10 --threads 2
+With --quant lsq|ste every conv weight is fake-quantized at 8 bits per layer (FakeQuantConv).
+
+Run: /usr/bin/python3 wdr_cpu_step.py --batch 32 --steps 40 --warmup 10 --threads 2 [--quant lsq]
 """
 import argparse
 import json
@@ -133,6 +135,44 @@ class PoseNet(nn.Module):
         return torch.cat([flat(c) for c in cls], 1), torch.cat([flat(p) for p in pose], 1)
 
 
+class FakeQuantConv(nn.Module):
+    """A conv whose weight is fake-quantized on the symmetric 8-bit grid [-127, 127], one scale per layer, written
+    the textbook way: LSQ (Esser et al.) with a learned step, its gradient scaled by 1/sqrt(N Qp), and a
+    straight-through round; STE with the fixed min-max scale max|w| / Qp."""
+
+    def __init__(self, conv, mode, bits=8):
+        super().__init__()
+        self.conv = conv
+        self.mode = mode
+        self.qp = 2 ** (bits - 1) - 1
+        w = conv.weight.detach()
+        if mode == "lsq":
+            self.step = nn.Parameter((2 * w.abs().mean() / self.qp ** 0.5).reshape(1))
+            self.grad_scale = 1.0 / (w.numel() * self.qp) ** 0.5
+        else:
+            self.register_buffer("scale", (w.abs().max() / self.qp).reshape(1))
+
+    def forward(self, x):
+        w = self.conv.weight
+        if self.mode == "lsq":
+            s = self.step.abs().clamp_min(1e-8)
+            s = (s - s * self.grad_scale).detach() + s * self.grad_scale
+        else:
+            s = self.scale
+        v = (w / s).clamp(-self.qp, self.qp)
+        v = (v.round() - v).detach() + v
+        return F.conv2d(x, v * s, self.conv.bias, self.conv.stride, self.conv.padding)
+
+
+def fake_quantize_convs(module, mode):
+    """Replaces every nn.Conv2d below module by a FakeQuantConv around it (the same parameters)."""
+    for name, child in module.named_children():
+        if isinstance(child, nn.Conv2d):
+            setattr(module, name, FakeQuantConv(child, mode))
+        else:
+            fake_quantize_convs(child, mode)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", type=int, default=32)
@@ -141,10 +181,14 @@ def main():
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--quant", choices=["none", "lsq", "ste"], default="none",
+                    help="fake-quantize every conv weight at 8 bits per layer (weights only)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     net = PoseNet().train()
+    if a.quant != "none":
+        fake_quantize_convs(net, a.quant)
     params = sum(p.numel() for p in net.parameters() if p.requires_grad)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     x = torch.randn(a.batch, 3, a.size, a.size)
@@ -168,7 +212,7 @@ def main():
             bwd.append((tb - ta) * 1e3)
             upd.append((t1 - tb) * 1e3)
     out = {
-        "torch": torch.__version__, "threads": torch.get_num_threads(), "params": params,
+        "torch": torch.__version__, "quant": a.quant, "threads": torch.get_num_threads(), "params": params,
         "cls_shape": list(cls.shape), "pose_shape": list(pose.shape), "steps": a.steps,
         "median_ms": statistics.median(wall), "median_cpu_ms": statistics.median(cpu),
         "forward_ms": statistics.median(fwd), "backward_ms": statistics.median(bwd),

@@ -12,16 +12,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.model.AnchorGrid;
 import dev.mqat.model.HostArrays;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.model.PoseNet;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("benchmark")
 class TrainStepBenchmark {
 
-    private static final String PYTHON = "/usr/bin/python3";
     private static final int WARMUP = 10;
 
     @Test
@@ -66,12 +60,7 @@ class TrainStepBenchmark {
         int batch = Integer.getInteger("bench.batch", 32);
         int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads",
                 Integer.toString(Runtime.getRuntime().availableProcessors())));
-        assumePyTorch();
-        Path script = tmp.resolve("wdr_cpu_step.py");
-        try (InputStream in = TrainStepBenchmark.class.getResourceAsStream("/bench/wdr_cpu_step.py")) {
-            assertThat(in).as("test resource bench/wdr_cpu_step.py").isNotNull();
-            Files.write(script, in.readAllBytes());
-        }
+        PyTorchTwin twin = PyTorchTwin.in(tmp);
         String loadStart = loadAverage();
 
         Engine.getInstance().setRandomSeed(1);
@@ -133,7 +122,7 @@ class TrainStepBenchmark {
                 Samples simple = new Samples();
                 List<String> pyPhases = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
-                    py.add(runPython(script, batch, px, steps, threads));
+                    py.add(twin.run(batch, px, steps, WARMUP, threads, "none"));
                     Samples thisRun = new Samples();
                     for (int s = 0; s < (run == 0 ? WARMUP : 0) + steps; s++) {
                         double[] t = loop.step(out -> out.get(0).square().sum().add(out.get(1).square().sum()));
@@ -274,36 +263,6 @@ class TrainStepBenchmark {
         double lastLoss() {
             return lastLoss;
         }
-    }
-
-    private static void assumePyTorch() throws InterruptedException {
-        boolean ok;
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            ok = p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            ok = false;
-        }
-        Assumptions.assumeTrue(ok, "skipped: " + PYTHON + " with torch is not available (apt-get install python3-torch)");
-    }
-
-    private static JsonNode runPython(Path script, int batch, int px, int steps, int threads)
-            throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(PYTHON, script.toString(), "--batch", Integer.toString(batch), "--size",
-                Integer.toString(px), "--steps",
-                Integer.toString(steps), "--warmup", Integer.toString(WARMUP), "--threads", Integer.toString(threads))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException(script + " failed: " + out);
-        }
-        for (String line : out.split("\n")) {
-            if (line.startsWith("RESULT ")) {
-                return new ObjectMapper().readTree(line.substring("RESULT ".length()));
-            }
-        }
-        throw new IllegalStateException(script + " printed no RESULT line: " + out);
     }
 
     private static long processCpuNanos() {
