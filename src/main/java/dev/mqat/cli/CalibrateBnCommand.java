@@ -21,8 +21,13 @@ final class CalibrateBnCommand implements Runnable {
     @Mixin
     CheckpointTarget target;
 
-    @Option(names = "--batches", defaultValue = "" + TrainConfig.DEFAULT_BN_CALIBRATION_BATCHES, paramLabel = "N", description = "Training batches to average over. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--bn-calibration", defaultValue = "" + TrainConfig.DEFAULT_BN_CALIBRATION_BATCHES, paramLabel = "BATCHES",
+            description = SharedOptions.BN_CALIBRATION)
     int batches;
+
+
+    @Option(names = "--json", description = SharedOptions.JSON)
+    boolean json;
 
     @Override
     public void run() {
@@ -32,6 +37,10 @@ final class CalibrateBnCommand implements Runnable {
             r = CalibrationJob.run(target.run, file, target.outFile(file), batches, 0, null);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+        if (json) {
+            JsonOutput.print(Calibrated.of(r));
+            return;
         }
         String depth = r.depth().samples() > 0 ? String.format(" (depth correction refitted on %d poses)", r.depth().samples()) : "";
         System.out.printf("recomputed batch-norm statistics over %d batches%s; val ADI-0.1d %.2f%% -> %.2f%%; wrote %s%n",

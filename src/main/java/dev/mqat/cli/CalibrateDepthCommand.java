@@ -23,25 +23,33 @@ final class CalibrateDepthCommand implements Runnable {
     @Mixin
     CheckpointTarget target;
 
-    @Option(names = "--images", defaultValue = "" + TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES, paramLabel = "N", description = "Images to fit on. Default: ${DEFAULT-VALUE}.")
-    int images;
+    @Option(names = "--depth-calibration", defaultValue = "" + TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES, paramLabel = "IMAGES",
+            description = SharedOptions.DEPTH_CALIBRATION)
+    Integer images;
 
-    @Option(names = "--split", paramLabel = "SPLIT", description = "Split to fit on: train or val (images the network "
-            + "never trained on). Default: the one the run's config.json names (train unless it was trained with "
-            + "--depth-calibration-split val).")
+
+    @Option(names = "--depth-calibration-split", paramLabel = "SPLIT", description = SharedOptions.DEPTH_CALIBRATION_SPLIT)
     String split;
+
+
+    @Option(names = "--json", description = SharedOptions.JSON)
+    boolean json;
 
     @Override
     public void run() {
         Path file = target.file();
         if (images < 1) {
-            throw new UsageException("--images must be at least 1, found " + images);
+            throw new UsageException("--depth-calibration must be at least 1, found " + images);
         }
         CalibrationJob.Result r;
         try {
             r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images, split);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+        if (json) {
+            JsonOutput.print(Calibrated.of(r));
+            return;
         }
         System.out.printf("depth bias ln(z_pred/z_true) = %.4f %+.4f ln(z_pred/1 m), fitted on %d poses; "
                 + "val ADI-0.1d %.2f%% -> %.2f%%; wrote %s%n", r.depth().correction().logBiasAt1m(),

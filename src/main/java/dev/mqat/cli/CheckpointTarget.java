@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * Mix in with {@code @Mixin CheckpointTarget target;}.
  */
 final class CheckpointTarget {
-    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder (from mqat train or mqat quantize).")
+    @Option(names = "--model", required = true, paramLabel = "RUN", description = SharedOptions.MODEL)
     Path run;
 
     @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "NAME", description = "Checkpoint in RUN/checkpoints: best or last. Default: ${DEFAULT-VALUE}.")

@@ -59,7 +59,7 @@ final class DataCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "DIR", description = "Dataset root (holds models/ and the split folders).")
         Path dir;
 
-        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        @Option(names = "--json", description = SharedOptions.JSON)
         boolean json;
 
         @Override
@@ -108,7 +108,7 @@ final class DataCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "DIR", description = "Dataset root.")
         Path dir;
 
-        @Option(names = "--split", required = true, paramLabel = "S", description = "Split: train, val, test or a split folder name.")
+        @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT", description = SharedOptions.SPLIT)
         String split;
 
         @Option(names = "--count", defaultValue = "8", paramLabel = "N", description = "Number of images (default: ${DEFAULT-VALUE}).")

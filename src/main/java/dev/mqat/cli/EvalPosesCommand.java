@@ -38,17 +38,17 @@ final class EvalPosesCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "BOP dataset root (holds models/).")
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = SharedOptions.DATA)
     Path data;
 
     @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT",
-            description = "Split to score against (default: ${DEFAULT-VALUE}).")
+            description = SharedOptions.SPLIT)
     String split;
 
     @Option(names = "--results", required = true, paramLabel = "FILE.csv", description = "BOP19 results CSV.")
     Path results;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
     @Override

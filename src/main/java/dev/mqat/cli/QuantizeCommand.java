@@ -35,23 +35,24 @@ final class QuantizeCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", paramLabel = "RUN", description = "Trained float run folder (required unless --resume).")
+    @Option(names = "--model", paramLabel = "RUN", description = SharedOptions.MODEL)
     Path model;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "BOP dataset folder (default: the one RUN trained on).")
+    @Option(names = "--data", paramLabel = "DIR", description = SharedOptions.DATA)
     Path data;
 
     @Option(names = "--out", required = true, paramLabel = "QRUN", description = "Run folder to create (or to continue with --resume).")
     Path out;
 
-    @Option(names = "--plan", paramLabel = "PLAN", description = "Bits per module, e.g. 8-2-8 (backbone-fpn-head) or fpn=2,head=8 (required unless --resume).")
+    @Option(names = "--plan", paramLabel = "PLAN", description = SharedOptions.PLAN)
     String plan;
 
     @Option(names = "--flow", paramLabel = "MODULES", description = "Quantization order, e.g. fpn,head,backbone: every module the plan quantizes, once. Default: all at once.")
     String flow;
 
-    @Option(names = "--quantizer", defaultValue = "inq", paramLabel = "NAME", description = "inq, lsq or ste. Default: ${DEFAULT-VALUE}.")
-    String quantizer;
+    @Option(names = "--quantizer", defaultValue = "inq", paramLabel = "NAME", converter = SharedOptions.QuantizerConverter.class,
+            description = SharedOptions.QUANTIZER)
+    QuantizerKind quantizer;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Budget budget;
@@ -60,27 +61,36 @@ final class QuantizeCommand implements Runnable {
         @Option(names = "--stage-epochs", paramLabel = "N", description = "Fine-tuning epochs per stage (default 1).")
         Integer epochs;
 
-        @Option(names = "--stage-steps", paramLabel = "N", description = "Fine-tuning steps per stage.")
+        @Option(names = "--stage-steps", paramLabel = "N", description = SharedOptions.STAGE_STEPS)
         Long steps;
     }
 
     @Option(names = "--act-bits", defaultValue = "0", paramLabel = "B", description = "Also fake-quantize the inputs of the quantized modules' convs at B bits (2..8, LSQ); 0 = off, weights only as in the paper. Default: ${DEFAULT-VALUE}.")
     int actBits;
 
-    @Option(names = "--lr", paramLabel = "LR", description = "Base learning rate of the stages. Default: a tenth of RUN's training learning rate.")
+    @Option(names = "--lr", paramLabel = "LR", description = SharedOptions.LR)
     Double lr;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "adam or sgd (momentum 0.9). Default: RUN's optimizer.")
-    String optimizer;
+    @Option(names = "--optimizer", paramLabel = "NAME", converter = SharedOptions.OptimizerConverter.class,
+            description = SharedOptions.OPTIMIZER)
+    OptimizerKind optimizer;
 
-    @Option(names = "--per-channel", description = "One scale per output channel instead of one per layer.")
+    @Option(names = "--per-channel", description = SharedOptions.PER_CHANNEL)
     boolean perChannel;
 
-    @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "STEPS", description = "Resumable checkpoint inside a stage every N steps (0 = once per epoch). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "STEPS", description = SharedOptions.CHECKPOINT_EVERY)
     long checkpointEvery;
 
-    @Option(names = "--resume", description = "Continue the quantization in --out after its last finished stage (mid-stage from that stage's last checkpoint).")
+    @Option(names = "--resume", description = SharedOptions.RESUME)
     boolean resume;
+
+    @Option(names = "--json", description = SharedOptions.JSON)
+    boolean json;
+
+    /** What {@code quantize --json} prints: each stage's plan and validation ADI-0.1d, and the test metrics. */
+    record Quantized(String run, List<Stage> stages, com.fasterxml.jackson.databind.JsonNode test) {
+        record Stage(String name, String plan, Double valAdi01d) {}
+    }
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -96,6 +106,12 @@ final class QuantizeCommand implements Runnable {
             config = config();
         }
         QuantizeJob.Result r = QuantizeJob.run(config, out, resume);
+        if (json) {
+            JsonOutput.print(new Quantized(out.toString(), r.stages().stream().map(s -> new Quantized.Stage(s.name(),
+                    s.plan(), s.validation() == null ? null : s.validation().overall().adi01d())).toList(),
+                    r.test() == null ? null : r.test().toJsonNode()));
+            return;
+        }
         for (QuantizeJob.StageResult s : r.stages()) {
             System.out.printf("stage %-22s plan %-28s val ADI-0.1d %s%n", s.name(), s.plan(),
                     s.validation() == null ? "-" : String.format("%.2f%%", s.validation().overall().adi01d()));
@@ -116,7 +132,6 @@ final class QuantizeCommand implements Runnable {
         }
         Path best = RunEvaluation.bestCheckpoint(model);
         try {
-            QuantizerKind kind = QuantizerKind.parse(quantizer);
             List<String> flowModules = flow == null ? List.of()
                     : Arrays.stream(flow.split(",", -1)).map(String::strip).toList();
             int epochs = 0;
@@ -126,19 +141,11 @@ final class QuantizeCommand implements Runnable {
             } else {
                 steps = budget.steps;
             }
-            OptimizerKind opt = null;
-            if (optimizer != null) {
-                opt = switch (optimizer.toLowerCase(java.util.Locale.ROOT)) {
-                    case "adam" -> OptimizerKind.ADAM;
-                    case "sgd" -> OptimizerKind.SGD;
-                    default -> throw new UsageException("--optimizer '" + optimizer + "' is not one of adam, sgd");
-                };
-            }
             if (lr != null && !(lr > 0)) {
                 throw new UsageException("--lr must be positive, found " + lr);
             }
             QuantizeSettings settings = new QuantizeSettings(model.toAbsolutePath().normalize().toString(),
-                    best.toAbsolutePath().normalize().toString(), plan, flowModules, kind,
+                    best.toAbsolutePath().normalize().toString(), plan, flowModules, quantizer,
                     perChannel ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR, epochs, steps, actBits,
                     checkpointEvery);
             if (!Files.isRegularFile(RunConfig.file(model))) {
@@ -153,7 +160,7 @@ final class QuantizeCommand implements Runnable {
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(spec.commandLine().getParseResult().originalArgs());
-            return QuantizeJob.configFor(model, data, settings, opt, lr, command);
+            return QuantizeJob.configFor(model, data, settings, optimizer, lr, command);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -37,13 +37,13 @@ final class SearchCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", paramLabel = "RUN", description = "Trained float run folder (required unless --resume).")
+    @Option(names = "--model", paramLabel = "RUN", description = SharedOptions.MODEL)
     Path model;
 
     @Option(names = "--out", required = true, paramLabel = "SRUN", description = "Search folder to create (or to continue with --resume).")
     Path out;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "BOP dataset folder (default: the one RUN trained on).")
+    @Option(names = "--data", paramLabel = "DIR", description = SharedOptions.DATA)
     Path data;
 
     @Option(names = "--compression", defaultValue = "4", paramLabel = "C", description = "Whole-model size target: at most fp32 bytes / C. Default: ${DEFAULT-VALUE}.")
@@ -52,8 +52,9 @@ final class SearchCommand implements Runnable {
     @Option(names = "--bits", defaultValue = "2,3,4,8", paramLabel = "LIST", description = "Candidate bit-widths of Phase C. Default: ${DEFAULT-VALUE}.")
     String bits;
 
-    @Option(names = "--quantizer", defaultValue = "inq", paramLabel = "NAME", description = "Base quantizer of every probe and stage: inq, lsq or ste. Default: ${DEFAULT-VALUE}.")
-    String quantizer;
+    @Option(names = "--quantizer", defaultValue = "inq", paramLabel = "NAME", converter = SharedOptions.QuantizerConverter.class,
+            description = SharedOptions.QUANTIZER)
+    QuantizerKind quantizer;
 
     @Option(names = "--budget", defaultValue = "quick", paramLabel = "NAME", description = "quick (200 steps per probe and stage, 16 Hessian samples, depth calibration on 256 images: about 20 minutes on the shipped model with 2 cores) or paper (30 epochs each, 64 samples). Default: ${DEFAULT-VALUE}.")
     String budget;
@@ -61,22 +62,22 @@ final class SearchCommand implements Runnable {
     @Option(names = "--probe-steps", paramLabel = "N", description = "Steps of each probe and of the FP control (overrides --budget).")
     Long probeSteps;
 
-    @Option(names = "--stage-steps", paramLabel = "N", description = "Steps of each gradated stage (overrides --budget).")
+    @Option(names = "--stage-steps", paramLabel = "N", description = SharedOptions.STAGE_STEPS)
     Long stageSteps;
 
     @Option(names = "--hessian-samples", paramLabel = "N", description = "Most Hutchinson samples per trace (overrides --budget); sampling stops earlier once every layer's standard error is within 5%% of its trace.")
     Integer hessianSamples;
 
-    @Option(names = "--depth-calibration", paramLabel = "N", description = "Training images each fine-tune refits the depth correction on (overrides --budget: quick 256, paper RUN's count).")
+    @Option(names = "--depth-calibration", paramLabel = "IMAGES", description = SharedOptions.DEPTH_CALIBRATION)
     Integer depthCalibration;
 
     @Option(names = "--probe-margin", defaultValue = "0", paramLabel = "PTS", description = "A probe beats FP only when it exceeds the control by more than PTS points of validation ADI-0.1d. Default: ${DEFAULT-VALUE}.")
     double probeMargin;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the Hessian sampling (batches and Rademacher vectors); the fine-tunes use RUN's seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = SharedOptions.SEED)
     long seed;
 
-    @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "STEPS", description = "Resumable checkpoint inside each fine-tune every N steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "STEPS", description = SharedOptions.CHECKPOINT_EVERY)
     long checkpointEvery;
 
     @Option(names = "--cube", description = "Verification: fine-tune every subset of modules at 2 bits (others float) for the probe budget and print their validation and test ADI-0.1d (paper Figure 4).")
@@ -85,13 +86,13 @@ final class SearchCommand implements Runnable {
     @Option(names = "--all-flows", description = "Verification: quantize along every order of the modules at the fixed --plan and print each flow's result, marking the one the rule recommends (paper Table 1).")
     boolean allFlows;
 
-    @Option(names = "--plan", paramLabel = "PLAN", description = "Bits of --all-flows, e.g. 8-2-8.")
+    @Option(names = "--plan", paramLabel = "PLAN", description = SharedOptions.PLAN)
     String plan;
 
-    @Option(names = "--resume", description = "Continue the search in --out with its stored settings.")
+    @Option(names = "--resume", description = SharedOptions.RESUME)
     boolean resume;
 
-    @Option(names = "--json", description = "Print one JSON object at the end (search.json's content) instead of the summary.")
+    @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
     @picocli.CommandLine.Spec
@@ -166,7 +167,7 @@ final class SearchCommand implements Runnable {
             command.add("mqat");
             command.addAll(spec.commandLine().getParseResult().originalArgs());
             return new SearchSettings(model.toAbsolutePath().normalize(), data == null ? null
-                    : data.toAbsolutePath().normalize(), compression, candidates, QuantizerKind.parse(quantizer), probe,
+                    : data.toAbsolutePath().normalize(), compression, candidates, quantizer, probe,
                     stage, hessian, probeMargin, checkpointEvery,
                     depthCalibration == null ? preset.depthCalibrationImages : depthCalibration, command);
         } catch (IllegalArgumentException e) {

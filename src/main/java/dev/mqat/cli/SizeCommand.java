@@ -1,7 +1,5 @@
 package dev.mqat.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.quant.BitPlan;
 import dev.mqat.quant.Granularity;
@@ -25,26 +23,35 @@ final class SizeCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--arch", paramLabel = "NAME", description = "Preset network, e.g. wdr-darknet53 or wdr-cpu (or --model).")
-    String arch;
+    @Mixin
+    NetworkOptions network;
 
-    @Option(names = "--model", paramLabel = "RUN", description = "Run folder (trained, quantized or searched): its network, and its plan unless --plan is given.")
+    @Option(names = "--model", paramLabel = "RUN", description = SharedOptions.MODEL)
     Path model;
 
-    @Option(names = "--plan", paramLabel = "PLAN",
-            description = "Bits per module: backbone=8,fpn=2,head=8 or the short 8-2-8 (backbone-fpn-head). Required with --arch.")
+    @Option(names = "--plan", paramLabel = "PLAN", description = SharedOptions.PLAN)
     String plan;
 
-    @Option(names = "--per-channel", description = "Count one fp32 scale per output channel instead of per layer.")
+    @Option(names = "--per-channel", description = SharedOptions.PER_CHANNEL)
     boolean perChannel;
 
-    @Option(names = "--json", description = "Print one JSON object.")
+    @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** What {@code size --json} prints; sizes in bytes. */
+    record SizeJson(String arch, String plan, long fp32Bytes, long quantizedBytes, double compression,
+            double weightsCompression, Map<String, SizeReport.ModuleSize> modules) {}
 
     @Override
     public void run() {
-        if ((arch == null) == (model == null)) {
-            throw new UsageException("give one of --arch NAME and --model RUN");
+        boolean networkGiven = spec.commandLine().getParseResult().hasMatchedOption("--arch")
+                || spec.commandLine().getParseResult().hasMatchedOption("--width")
+                || spec.commandLine().getParseResult().hasMatchedOption("--depth");
+        if (model != null && networkGiven) {
+            throw new UsageException("--model takes the run's network: leave out --arch, --width and --depth");
         }
         ModelConfig config;
         BitPlan bitPlan;
@@ -63,9 +70,9 @@ final class SizeCommand implements Runnable {
                 bitPlan = found.isEmpty() ? BitPlan.fullPrecision() : BitPlan.parse(found);
             } else {
                 if (plan == null) {
-                    throw new UsageException("--plan is required with --arch, e.g. --plan 8-2-8");
+                    throw new UsageException("--plan is required without --model, e.g. --plan 8-2-8");
                 }
-                config = ModelConfig.preset(arch);
+                config = network.config(1, 1.0);
                 bitPlan = BitPlan.parse(plan);
             }
         } catch (IllegalArgumentException e) {
@@ -73,23 +80,9 @@ final class SizeCommand implements Runnable {
         }
         SizeReport r = Quantization.size(config, bitPlan, granularity);
         if (json) {
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode root = mapper.createObjectNode();
-            root.put("arch", config.arch().key());
-            root.put("plan", bitPlan.isQuantized() ? bitPlan.toString() : BitPlan.FULL_PRECISION);
-            root.put("fp32_bytes", r.fp32Bytes());
-            root.put("quantized_bytes", r.quantizedBytes());
-            root.put("compression", r.compression());
-            root.put("weights_compression", r.weightsCompression());
-            ObjectNode modules = root.putObject("modules");
-            for (Map.Entry<String, SizeReport.ModuleSize> e : r.modules().entrySet()) {
-                ObjectNode m = modules.putObject(e.getKey());
-                m.put("params", e.getValue().params());
-                m.put("bits", e.getValue().bits());
-                m.put("fp32_bytes", e.getValue().fp32Bytes());
-                m.put("quantized_bytes", e.getValue().quantizedBytes());
-            }
-            System.out.println(root.toString());
+            JsonOutput.print(new SizeJson(config.arch().key(), bitPlan.isQuantized() ? bitPlan.toString()
+                    : BitPlan.FULL_PRECISION, r.fp32Bytes(), r.quantizedBytes(), r.compression(), r.weightsCompression(),
+                    r.modules()));
             return;
         }
         System.out.printf(Locale.ROOT, "%s, plan %s (%s scales)%n", config.arch().key(),

@@ -31,8 +31,11 @@ import picocli.CommandLine.TypeConversionException;
                     + "7 px at 128 px, farthest/nearest depth 8.6), sun plus ambient light, stars and sometimes a "
                     + "planet limb. Writes models/, models_info.json, train/val/test scenes (rgb, mask_visib, "
                     + "scene_camera/gt/gt_info JSON), training.txt/validation.txt/testing.txt and synth.json.",
-            "The same --seed gives byte-identical files whatever --threads is."})
+            "The same --seed gives byte-identical files whatever --workers is."})
 final class SynthCommand implements Runnable {
+    /** Image side written unless --input-size says otherwise: the default {@code wdr-cpu} input. */
+    private static final int DEFAULT_SIZE_PX = 128;
+
     @Mixin
     CommonOptions common;
 
@@ -47,26 +50,28 @@ final class SynthCommand implements Runnable {
             description = "Images over all splits (default: ${DEFAULT-VALUE}, i.e. 20240/880/880 with the default split).")
     int images;
 
-    @Option(names = "--size", paramLabel = "PX", defaultValue = "128",
-            description = "Image width and height in px; the focal length scales with it (default: ${DEFAULT-VALUE}).")
-    int sizePx;
+    @Option(names = "--input-size", paramLabel = "PX", description = SharedOptions.INPUT_SIZE)
+    Integer sizePx;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Root seed (default: ${DEFAULT-VALUE}).")
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = SharedOptions.SEED)
     long seed;
 
-    @Option(names = "--split", paramLabel = "train=F,val=F,test=F", defaultValue = "train=0.92,val=0.04,test=0.04",
+    @Option(names = "--split-fractions", paramLabel = "train=F,val=F,test=F", defaultValue = "train=0.92,val=0.04,test=0.04",
             converter = SplitConverter.class, description = "Split fractions, summing to 1 (default: ${DEFAULT-VALUE}).")
     SplitFractions split;
+
 
     @Option(names = "--depth-sampling", paramLabel = "uniform|log-uniform", defaultValue = "uniform",
             converter = DepthSamplingConverter.class,
             description = "Depth distribution: uniform in depth (default; equal images per near/medium/far bin) or uniform in log depth.")
     DepthSampling depthSampling;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Rendering threads (default: all cores).")
+    @Option(names = "--workers", paramLabel = "T", description = SharedOptions.WORKERS)
     Integer threads;
 
-    @Option(names = "--json", description = "Print one JSON object with the counts and parameters on stdout.")
+
+    @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
     static final class SplitConverter implements ITypeConverter<SplitFractions> {
@@ -95,11 +100,11 @@ final class SynthCommand implements Runnable {
     public void run() {
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (threadCount < 1) {
-            throw new UsageException("--threads must be >= 1, found " + threadCount);
+            throw new UsageException("--workers must be >= 1, found " + threadCount);
         }
         SynthConfig config;
         try {
-            config = SynthConfig.defaults().withImageCount(images).withSizePx(sizePx).withSeed(seed).withSplit(split)
+            config = SynthConfig.defaults().withImageCount(images).withSizePx(sizePx == null ? DEFAULT_SIZE_PX : sizePx).withSeed(seed).withSplit(split)
                     .withDepthSampling(depthSampling);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

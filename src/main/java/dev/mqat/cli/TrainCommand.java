@@ -36,7 +36,7 @@ final class TrainCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "BOP dataset folder (required unless --resume).")
+    @Option(names = "--data", paramLabel = "DIR", description = SharedOptions.DATA)
     Path data;
 
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder to create (or to continue with --resume).")
@@ -45,7 +45,7 @@ final class TrainCommand implements Runnable {
     @Mixin
     NetworkOptions network;
 
-    @Option(names = "--input-size", paramLabel = "PX", description = "Network input side in px, a multiple of 32 (default: the preset's).")
+    @Option(names = "--input-size", paramLabel = "PX", description = SharedOptions.INPUT_SIZE)
     Integer inputSize;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -65,11 +65,12 @@ final class TrainCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "64", description = "Images per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "4e-3", description = "Base learning rate. Default: ${DEFAULT-VALUE}.")
-    double lr;
+    @Option(names = "--lr", defaultValue = "4e-3", paramLabel = "LR", description = SharedOptions.LR)
+    Double lr;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
-    String optimizer;
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME", converter = SharedOptions.OptimizerConverter.class,
+            description = SharedOptions.OPTIMIZER)
+    OptimizerKind optimizer;
 
     @Option(names = "--warmup", defaultValue = "50", paramLabel = "STEPS", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
     int warmup;
@@ -106,24 +107,20 @@ final class TrainCommand implements Runnable {
     @Option(names = "--val-images", defaultValue = "0", paramLabel = "N", description = "Validation images used for model selection (0 = the whole val split). Default: ${DEFAULT-VALUE}.")
     int valImages;
 
-    @Option(names = "--validate-every", defaultValue = "0", paramLabel = "STEPS", description = "Validate and checkpoint every N steps (0 = once per epoch, or only at the end of a --time-limit run, "
-            + "where validation would eat the budget). Default: ${DEFAULT-VALUE}.")
-    long validateEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "STEPS", description = SharedOptions.CHECKPOINT_EVERY)
+    long checkpointEvery;
+
 
     @Option(names = "--bn-calibration", defaultValue = "" + TrainConfig.DEFAULT_BN_CALIBRATION_BATCHES, paramLabel = "BATCHES",
-            description = "Before each validation and checkpoint, recompute batch-norm statistics over this many unaugmented "
-                    + "training batches (0 = keep the running averages). Default: ${DEFAULT-VALUE}.")
+            description = SharedOptions.BN_CALIBRATION)
     int bnCalibration;
 
     @Option(names = "--depth-calibration", defaultValue = "" + TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES, paramLabel = "IMAGES",
-            description = "Before each validation and checkpoint, fit the network's depth bias on this many unaugmented "
-                    + "training images and store the correction in the checkpoint (0 = raw PnP poses). Default: ${DEFAULT-VALUE}.")
-    int depthCalibration;
+            description = SharedOptions.DEPTH_CALIBRATION)
+    Integer depthCalibration;
 
     @Option(names = "--depth-calibration-split", defaultValue = TrainConfig.TRAIN_SPLIT, paramLabel = "SPLIT",
-            description = "Split the depth bias is fitted on: train (the first --depth-calibration images of a fixed shuffle) "
-                    + "or val (images the network never trained on; the val score then comes from the images the bias was "
-                    + "fitted on). Stored in config.json (train.depthCalibrationSplit). Default: ${DEFAULT-VALUE}.")
+            description = SharedOptions.DEPTH_CALIBRATION_SPLIT)
     String depthCalibrationSplit;
 
     @Option(names = "--rotations", defaultValue = "4", paramLabel = "N", description = "Views of each image at inference "
@@ -147,17 +144,23 @@ final class TrainCommand implements Runnable {
             + "its best.ckpt) instead of random ones, with a new optimizer and schedule; the architecture must match.")
     Path init;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Root seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = SharedOptions.SEED)
     long seed;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Background threads building batches. Default: ${DEFAULT-VALUE}.")
-    int workers;
+    @Option(names = "--workers", defaultValue = "1", paramLabel = "T", description = SharedOptions.WORKERS)
+    Integer workers;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "NAME", description = SharedOptions.DEVICE)
     String device;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    @Option(names = "--resume", description = SharedOptions.RESUME)
     boolean resume;
+
+    @Option(names = "--json", description = SharedOptions.JSON)
+    boolean json;
+
+    /** What {@code train --json} prints. */
+    record Trained(String run, long steps, double seconds, double lastLoss, double bestValAdi01d) {}
 
     @Override
     public void run() {
@@ -178,6 +181,11 @@ final class TrainCommand implements Runnable {
             r = TrainingJob.run(config, out, resume);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+        if (json) {
+            JsonOutput.print(new Trained(out.toString(), r.steps(), r.elapsed().toMillis() / 1000.0, r.lastLoss(),
+                    r.bestScore()));
+            return;
         }
         System.out.printf("trained %d steps in %s; last loss %.4f; best val ADI-0.1d %.2f%%; run %s%n", r.steps(),
                 Durations.format(r.elapsed()), r.lastLoss(), r.bestScore(), out);
@@ -200,13 +208,8 @@ final class TrainCommand implements Runnable {
             } else {
                 seconds = Durations.parse(budget.timeLimit).toMillis() / 1000.0;
             }
-            OptimizerKind kind = switch (optimizer.toLowerCase()) {
-                case "adam" -> OptimizerKind.ADAM;
-                case "sgd" -> OptimizerKind.SGD;
-                default -> throw new UsageException("--optimizer '" + optimizer + "' is not one of adam, sgd");
-            };
-            TrainConfig train = new TrainConfig(batch, kind, lr, warmup, epochs, steps, seconds, seed,
-                    augment ? AugmentationConfig.defaults() : AugmentationConfig.none(), workers, validateEvery,
+            TrainConfig train = new TrainConfig(batch, optimizer, lr, warmup, epochs, steps, seconds, seed,
+                    augment ? AugmentationConfig.defaults() : AugmentationConfig.none(), workers, checkpointEvery,
                     bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(),
                     crop == null ? CropPhase.recipeFor(model.inputSizePx()) : CropPhase.parse(crop), clipGradNorm, depthCalibrationSplit);
             List<String> command = new ArrayList<>();

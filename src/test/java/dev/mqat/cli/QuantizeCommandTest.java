@@ -83,8 +83,13 @@ class QuantizeCommandTest {
         Object[] again = MainTest.run("quantize", "--model", run.toString(), "--out", q.toString(), "--plan", "8-4-8");
         assertThat(again[0]).isEqualTo(1);
         assertThat(((String) again[1]).strip()).doesNotContain("\n").contains("not empty");
-        Object[] resumed = MainTest.run("quantize", "--out", q.toString(), "--resume");
+        Object[] resumed = MainTest.run("quantize", "--out", q.toString(), "--resume", "--json");
         assertThat(resumed[0]).as((String) resumed[1]).isEqualTo(0);
+        JsonNode summary = new ObjectMapper().readTree((String) resumed[2]);
+        assertThat(summary.get("stages")).hasSize(3);
+        assertThat(summary.get("stages").get(2).get("plan").asText()).isEqualTo("backbone=8,fpn=4,head=8");
+        assertThat(summary.get("test")).isEqualTo(new ObjectMapper().readTree(java.nio.file.Files.readString(
+                q.resolve("metrics-test.json"))));
     }
 
     @Test

@@ -18,12 +18,12 @@ class SynthCommandTest {
     void helpExitsZero() {
         Object[] r = MainTest.run("synth", "--help");
         assertThat(r[0]).isEqualTo(0);
-        assertThat((String) r[2]).contains("--split").contains("--mesh");
+        assertThat((String) r[2]).contains("--split-fractions").contains("--mesh").doesNotContain("--threads");
     }
 
     @Test
     void badSplitIsAUsageErrorNamingTheValue(@TempDir Path dir) {
-        Object[] r = MainTest.run("synth", "--out", dir.resolve("x").toString(), "--split", "train=0.9,val=0.2");
+        Object[] r = MainTest.run("synth", "--out", dir.resolve("x").toString(), "--split-fractions", "train=0.9,val=0.2");
         assertThat(r[0]).isEqualTo(2);
         String err = ((String) r[1]).strip();
         assertThat(err).doesNotContain("\n").contains("train=0.9,val=0.2").contains("sum to 1");
@@ -39,7 +39,7 @@ class SynthCommandTest {
         r = MainTest.run("synth", "--out", dir.toString(), "--images", "2");
         assertThat(r[0]).isEqualTo(2);
         assertThat(((String) r[1]).strip()).doesNotContain("\n").contains("not an empty folder");
-        r = MainTest.run("synth", "--out", dir.resolve("y").toString(), "--size", "8");
+        r = MainTest.run("synth", "--out", dir.resolve("y").toString(), "--input-size", "8");
         assertThat(r[0]).isEqualTo(2);
         assertThat(((String) r[1]).strip()).contains("sizePx").contains("8");
     }
@@ -57,8 +57,8 @@ class SynthCommandTest {
         Path ply = dir.resolve("box.ply");
         PlyFormat.write(ply, new Mesh(v, t, null, null), PlyEncoding.BINARY_LITTLE_ENDIAN);
         Path out = dir.resolve("ds");
-        Object[] r = MainTest.run("synth", "--out", out.toString(), "--mesh", ply.toString(), "--images", "10", "--size", "64",
-                "--split", "train=0.8,val=0.1,test=0.1", "--threads", "2", "--json");
+        Object[] r = MainTest.run("synth", "--out", out.toString(), "--mesh", ply.toString(), "--images", "10", "--input-size", "64",
+                "--split-fractions", "train=0.8,val=0.1,test=0.1", "--workers", "2", "--json");
         assertThat(r[0]).as("exit code; stderr: %s", r[1]).isEqualTo(0);
         JsonNode json = new ObjectMapper().readTree((String) r[2]);
         assertThat(json.get("images").asInt()).isEqualTo(10);
@@ -67,5 +67,16 @@ class SynthCommandTest {
         assertThat((String) r[1]).contains("images/s").contains("ETA");
         assertThat(out.resolve("test/000000/rgb/000000.png")).isRegularFile();
         assertThat(Files.readString(out.resolve("synth.json"))).contains("box.ply (sha256 ");
+    }
+
+    @Test
+    void oldOptionSpellingsStillWorkWithADeprecationNote(@TempDir Path dir) {
+        Object[] r = MainTest.run("synth", "--out", dir.resolve("old").toString(), "--images", "6", "--size", "32",
+                "--split", "train=0.5,val=0.25,test=0.25", "--threads", "1", "--json");
+        assertThat(r[0]).isEqualTo(0);
+        assertThat((String) r[2]).contains("\"size_px\":32");
+        assertThat((String) r[1]).contains("synth --size is deprecated").contains("use --input-size")
+                .contains("synth --threads is deprecated").contains("use --workers")
+                .contains("synth --split is deprecated").contains("use --split-fractions");
     }
 }

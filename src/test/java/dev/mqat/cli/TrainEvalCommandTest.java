@@ -36,8 +36,8 @@ class TrainEvalCommandTest {
     static void trainTinyRun() throws IOException {
         data = tmp.resolve("data");
         run = tmp.resolve("run");
-        Object[] s = MainTest.run("synth", "--out", data.toString(), "--images", "48", "--size", "64",
-                "--split", "train=0.5,val=0.25,test=0.25", "--threads", "2");
+        Object[] s = MainTest.run("synth", "--out", data.toString(), "--images", "48", "--input-size", "64",
+                "--split-fractions", "train=0.5,val=0.25,test=0.25", "--workers", "2");
         assertThat(s[0]).as("synth stderr: %s", s[1]).isEqualTo(0);
         Object[] t = MainTest.run("train", "--data", data.toString(), "--out", run.toString(), "--steps", "3",
                 "--batch", "4", "--width", "0.25", "--input-size", "64");
@@ -134,16 +134,16 @@ class TrainEvalCommandTest {
     @Test
     void calibrateDepthRecordsTheFitAndRejectsZeroImages() throws Exception {
         Path out = tmp.resolve("depth.ckpt");
-        Object[] c = MainTest.run("calibrate-depth", "--model", run.toString(), "--checkpoint", "last", "--images", "8",
+        Object[] c = MainTest.run("calibrate-depth", "--model", run.toString(), "--checkpoint", "last", "--depth-calibration", "8",
                 "--out", out.toString());
         assertThat(c[0]).as("calibrate-depth stderr: %s", c[1]).isEqualTo(0);
         assertThat((String) c[2]).contains("fitted on").contains("val ADI-0.1d");
         Map<String, String> meta = ModelCheckpoint.readHeader(out).metadata();
         assertThat(meta).containsKeys(DepthCorrection.AT_1M_KEY, DepthCorrection.SLOPE_KEY);
         assertThat(Integer.parseInt(meta.get(DepthCorrection.SAMPLES_KEY))).isBetween(0, 8);
-        Object[] bad = MainTest.run("calibrate-depth", "--model", run.toString(), "--images", "0");
+        Object[] bad = MainTest.run("calibrate-depth", "--model", run.toString(), "--depth-calibration", "0");
         assertThat(bad[0]).isEqualTo(2);
-        assertThat(((String) bad[1]).strip()).doesNotContain("\n").contains("--images");
+        assertThat(((String) bad[1]).strip()).doesNotContain("\n").contains("--depth-calibration");
     }
 
     @Test
@@ -230,8 +230,12 @@ class TrainEvalCommandTest {
         Path tuned = tmp.resolve("tuned");
         Object[] t = MainTest.run("train", "--data", data.toString(), "--out", tuned.toString(), "--steps", "1",
                 "--batch", "4", "--width", "0.25", "--input-size", "64", "--lr", "1e-9", "--warmup", "0",
-                "--init", run.toString());
+                "--init", run.toString(), "--json");
         assertThat(t[0]).as("train stderr: %s", t[1]).isEqualTo(0);
+        JsonNode trained = new ObjectMapper().readTree((String) t[2]);
+        assertThat(trained.get("steps").asLong()).isEqualTo(1);
+        assertThat(trained.get("run").asText()).isEqualTo(tuned.toString());
+        assertThat(trained.has("best_val_adi01d")).isTrue();
         assertThat(new ObjectMapper().readTree(tuned.resolve("config.json").toFile()).path("train").path("initFrom").asText())
                 .isEqualTo(run.resolve("checkpoints/best.ckpt").toString());
         try (NDManager m = NDManager.newBaseManager()) {
@@ -260,7 +264,7 @@ class TrainEvalCommandTest {
     @Test
     void calibrateBnWritesACheckpointWithRecomputedStatistics() throws Exception {
         Path out = tmp.resolve("calibrated.ckpt");
-        Object[] c = MainTest.run("calibrate-bn", "--model", run.toString(), "--checkpoint", "last", "--batches", "2",
+        Object[] c = MainTest.run("calibrate-bn", "--model", run.toString(), "--checkpoint", "last", "--bn-calibration", "2",
                 "--out", out.toString());
         assertThat(c[0]).as("calibrate-bn stderr: %s", c[1]).isEqualTo(0);
         assertThat((String) c[2]).contains("over 2 batches").contains("val ADI-0.1d");
@@ -272,6 +276,15 @@ class TrainEvalCommandTest {
                     .toFloatArray();
             assertThat(after).isNotEqualTo(before);
         }
+        Object[] j = MainTest.run("calibrate-bn", "--model", run.toString(), "--checkpoint", "last", "--batches", "1",
+                "--out", tmp.resolve("calibrated-json.ckpt").toString(), "--json");
+        assertThat(j[0]).as("calibrate-bn --json stderr: %s", j[1]).isEqualTo(0);
+        assertThat((String) j[1]).contains("--batches is deprecated");
+        com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree((String) j[2]);
+        assertThat(summary.get("bn_batches").asInt()).isEqualTo(1);
+        assertThat(summary.get("written").asText()).endsWith("calibrated-json.ckpt");
+        assertThat(summary.has("val_adi01d_after")).isTrue();
         Object[] bad = MainTest.run("calibrate-bn", "--model", run.toString(), "--checkpoint", "first");
         assertThat(bad[0]).isEqualTo(2);
         assertThat(((String) bad[1]).strip()).contains("first");
