@@ -1,10 +1,11 @@
 package dev.mqat;
 
-import java.io.PrintStream;
+import java.util.function.Consumer;
 import java.time.Duration;
 
 /**
- * A progress line on stderr for long work: done/total, rate, ETA and a caller-supplied detail (loss parts).
+ * A progress line for long work: done/total, rate, ETA and a caller-supplied detail (loss parts), sent to the
+ * {@link Reporter} unless another destination is given.
  *
  * <p>Prints at most once per {@code intervalMillis} and always for the last unit, so that logs stay short.
  */
@@ -12,7 +13,7 @@ public final class Progress {
     private final String label;
     private final long total;
     private final String unit;
-    private final PrintStream out;
+    private final Consumer<String> out;
     private final long intervalMillis;
     private final long startNanos;
     private final long startDone;
@@ -24,7 +25,7 @@ public final class Progress {
      * @param startDone units already done before this process (resumed runs), excluded from the rate
      * @param unit name of a unit for the rate, e.g. {@code img}
      */
-    public Progress(String label, long total, long startDone, String unit, PrintStream out, long intervalMillis) {
+    public Progress(String label, long total, long startDone, String unit, Consumer<String> out, long intervalMillis) {
         this.label = label;
         this.total = total;
         this.unit = unit;
@@ -35,7 +36,7 @@ public final class Progress {
     }
 
     public Progress(String label, long total, String unit) {
-        this(label, total, 0, unit, System.err, 1000);
+        this(label, total, 0, unit, Reporter::line, 1000);
     }
 
     /** Reports that {@code done} units are finished. */
@@ -46,8 +47,7 @@ public final class Progress {
             return;
         }
         lastPrintMillis = now;
-        out.println(line(done, detail));
-        out.flush();
+        out.accept(line(done, detail));
     }
 
     /** Elapsed time since this object was created. */

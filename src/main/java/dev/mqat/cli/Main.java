@@ -1,5 +1,6 @@
 package dev.mqat.cli;
 
+import dev.mqat.Reporter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,6 +41,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code: 0 success, 1 failure, 2 usage error. */
     public static int execute(String... args) {
+        Reporter.attach(System.err::println); // the library's progress and news go to the console
         return Cli.commandLine(new Main()).execute(OldSpellings.rewrite(args, System.err));
     }
 }

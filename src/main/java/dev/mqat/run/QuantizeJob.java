@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqat.AtomicFiles;
 import dev.mqat.Progress;
+import dev.mqat.Reporter;
 import dev.mqat.data.BatchLoader;
 import dev.mqat.data.BopDataset;
 import dev.mqat.data.BopImage;
@@ -202,7 +203,7 @@ public final class QuantizeJob {
         long perEpoch = BatchLoader.stepsPerEpoch(train.images.size(), cfg.train().batchSize());
         long stageSteps = q.stageSteps() > 0 ? q.stageSteps() : q.stageEpochs() * perEpoch;
         Progress progress = new Progress("quantize", stageSteps * stages.size(), stageSteps * done, "step",
-                System.err, 5000);
+                Reporter::line, 5000);
         BitPlan plan = q.bitPlan();
         Engine.getEngine("PyTorch").setRandomSeed((int) cfg.train().seed());
         List<StageResult> results = new ArrayList<>(readFinished(qrun, q, done));
@@ -216,7 +217,7 @@ public final class QuantizeJob {
                 List<NetModule> modules = stages.get(i);
                 String name = QuantizeSettings.stageName(i, modules);
                 Path dir = qrun.resolve("stages").resolve(name);
-                System.err.printf("quantize: stage %d of %d: %s (%s) for %d steps%n", i + 1, stages.size(),
+                Reporter.line("quantize: stage %d of %d: %s (%s) for %d steps", i + 1, stages.size(),
                         modules.isEmpty() ? "float fine-tune" : String.join("+", modules.stream().map(NetModule::key)
                                 .toList()), q.quantizer(), stageSteps);
                 Map<String, Object> decision = new LinkedHashMap<>();
@@ -261,7 +262,7 @@ public final class QuantizeJob {
                 results.add(new StageResult(name, modules.stream().map(NetModule::key).toList(),
                         Quantization.planOf(net).toString(), v, ckpt));
                 if (v != null) {
-                    System.err.printf("quantize: stage %d of %d done: val ADI-0.1d %.2f%%%n", i + 1, stages.size(),
+                    Reporter.line("quantize: stage %d of %d done: val ADI-0.1d %.2f%%", i + 1, stages.size(),
                             v.overall().adi01d());
                 }
             }

@@ -3,6 +3,7 @@ package dev.mqat.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.mqat.Reporter;
 import dev.mqat.data.BopDataset;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
@@ -51,7 +52,7 @@ public final class TrainingJob {
             }
             PoseObjective objective = new PoseObjective(cfg.model(), cfg.loss(), cfg.train().seed());
             if (val == null) {
-                System.err.println("mqat: " + cfg.data() + " has no val split; the last checkpoint is also the best");
+                Reporter.line("mqat: " + cfg.data() + " has no val split; the last checkpoint is also the best");
             }
             DepthCalibration calibration = new DepthCalibration(train, val, cfg, cfg.train().depthCalibrationImages());
             PoseTrainer.Validator validator = calibration.active() ? n -> calibration.run(n, manager).validation() : null;

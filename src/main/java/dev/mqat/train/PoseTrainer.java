@@ -17,6 +17,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mqat.AtomicFiles;
+import dev.mqat.Reporter;
 import dev.mqat.model.BatchNormCalibration;
 import dev.mqat.model.ConvGradientCheck;
 import dev.mqat.model.HostArrays;
@@ -190,7 +191,7 @@ public final class PoseTrainer {
             }
             long firstStep = step;
             String totalLabel = totalSteps == Long.MAX_VALUE ? "time-limited" : Long.toString(totalSteps);
-            Progress progress = new Progress("train", totalSteps == Long.MAX_VALUE ? 0 : totalSteps, step, "step", System.err,
+            Progress progress = new Progress("train", totalSteps == Long.MAX_VALUE ? 0 : totalSteps, step, "step", Reporter::line,
                     2000);
             double lastLoss = Double.NaN;
             long endExclusive = totalSteps == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : totalSteps;
@@ -347,9 +348,9 @@ public final class PoseTrainer {
         v.putAll(validation.metadata());
         appendLog(runDir, v);
         if (Double.isNaN(score)) {
-            System.err.printf("checkpoint at step %d (no validation split: the final step becomes best.ckpt)%n", step);
+            Reporter.line("checkpoint at step %d (no validation split: the final step becomes best.ckpt)", step);
         } else {
-            System.err.printf("validation at step %d: score %.2f (best %.2f)%n", step, score, bestScore);
+            Reporter.line("validation at step %d: score %.2f (best %.2f)", step, score, bestScore);
         }
         return bestScore;
     }

@@ -30,8 +30,6 @@ import dev.mqat.quant.QuantizerKind;
 import dev.mqat.quant.UniformWeightQuantizer;
 import dev.mqat.train.TrainConfig;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -232,7 +230,7 @@ class QuantizeJobTest {
             QuantizeSettings q = new QuantizeSettings("r", "c", "fpn=4", List.of(), QuantizerKind.INQ,
                     Granularity.PER_TENSOR, 0, steps, 0, 0);
             QuantizeJob.attach(net, List.of(NetModule.FPN), q.bitPlan(), q);
-            Progress quiet = new Progress("t", steps, 0, "step", new PrintStream(OutputStream.nullOutputStream()), 1000);
+            Progress quiet = new Progress("t", steps, 0, "step", line -> { }, 1000);
             QuantizeJob.StageHook hook = new QuantizeJob.StageHook(0, List.of(NetModule.FPN), QuantizerKind.INQ, 0.01,
                     (st, s) -> {}, quiet, 0);
             List<Double> fractions = new ArrayList<>();
