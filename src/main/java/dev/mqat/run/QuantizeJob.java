@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mqat.AtomicFiles;
 import dev.mqat.Progress;
 import dev.mqat.Reporter;
+import dev.mqat.RunLog;
 import dev.mqat.data.BatchLoader;
 import dev.mqat.data.BopDataset;
 import dev.mqat.data.BopImage;
@@ -31,14 +31,10 @@ import dev.mqat.train.OptimizerKind;
 import dev.mqat.train.PoseObjective;
 import dev.mqat.train.PoseTrainer;
 import dev.mqat.train.TrainConfig;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,9 +178,10 @@ public final class QuantizeJob {
         RunData val = dataset.hasSplit("val") ? RunData.load(dataset, "val", size, cfg.valImages()) : null;
         List<List<NetModule>> stages = q.stages();
         int done = resume ? finishedStages(qrun, q) : 0;
-        Path log = qrun.resolve("log.jsonl");
+        RunLog log = RunLog.in(qrun);
         if (resume) {
-            keepLogUpToStage(log, done);
+            // the start line and the lines of finished stages stay; a resumed stage rewrites its own
+            log.keepOnly(n -> !"end".equals(n.path("event").asText()) && n.path("stage").asInt(0) <= done);
         } else {
             Map<String, Object> start = new LinkedHashMap<>();
             start.put("event", "start");
@@ -198,7 +195,7 @@ public final class QuantizeJob {
             start.put("optimizer", cfg.train().optimizer().name().toLowerCase(java.util.Locale.ROOT));
             start.put("lr", cfg.train().learningRate());
             start.put("act_bits", q.actBits());
-            appendLog(log, start);
+            log.append(start);
         }
         long perEpoch = BatchLoader.stepsPerEpoch(train.images.size(), cfg.train().batchSize());
         long stageSteps = q.stageSteps() > 0 ? q.stageSteps() : q.stageEpochs() * perEpoch;
@@ -238,9 +235,9 @@ public final class QuantizeJob {
                     Bop19Csv.write(dir.resolve(VAL_PREDICTIONS), checked.valEstimates());
                 }
                 // a stage's lines are written once it is finished, so a resumed stage never duplicates them
-                appendLog(log, decision);
+                log.append(decision);
                 for (Map<String, Object> f : hook.freezeEvents(stageSteps, finalFrozen)) {
-                    appendLog(log, f);
+                    log.append(f);
                 }
                 copyStageLog(dir, log, i + 1);
                 Map<String, Object> stageLine = new LinkedHashMap<>();
@@ -253,7 +250,7 @@ public final class QuantizeJob {
                 stageLine.put("seconds", (System.nanoTime() - t0) / 1e9);
                 stageLine.put("val_adi_01d", v == null ? null : v.overall().adi01d());
                 stageLine.put("val", v == null ? null : v.toJsonNode());
-                appendLog(log, stageLine);
+                log.append(stageLine);
                 Map<String, String> meta = new LinkedHashMap<>(calibrated);
                 meta.put("stage", Integer.toString(i + 1));
                 meta.put("val_adi_01d", v == null ? "NaN" : Double.toString(v.overall().adi01d()));
@@ -282,7 +279,7 @@ public final class QuantizeJob {
         end.put("stage", stages.size());
         end.put("test_adi_01d", test == null ? null : test.overall().adi01d());
         end.put("test", test == null ? null : test.toJsonNode());
-        appendLog(log, end);
+        log.append(end);
         return new Result(results, test);
     }
 
@@ -426,7 +423,7 @@ public final class QuantizeJob {
         }
         QuantizeSettings q = RunConfig.read(qrun).quantization();
         JsonNode end = null;
-        for (JsonNode n : readLog(qrun.resolve("log.jsonl"))) {
+        for (JsonNode n : RunLog.in(qrun).read()) {
             if ("end".equals(n.path("event").asText())) {
                 end = n;
             }
@@ -479,8 +476,8 @@ public final class QuantizeJob {
         }
         TrainingJob.requireEmpty(qrun);
         config.write(qrun);
-        Path log = qrun.resolve("log.jsonl");
-        for (JsonNode n : readLog(donor.resolve("log.jsonl"))) {
+        RunLog log = RunLog.in(qrun);
+        for (JsonNode n : RunLog.in(donor).read()) {
             String event = n.path("event").asText();
             if ("start".equals(event)) {
                 ObjectNode start = n.deepCopy();
@@ -488,9 +485,9 @@ public final class QuantizeJob {
                 start.set("flow", JSON.valueToTree(q.stages().stream().map(s -> s.stream().map(NetModule::key)
                         .toList()).toList()));
                 start.put("first_stage_from", donor.toString());
-                appendLine(log, start.toString());
+                log.append(start);
             } else if (n.path("stage").asInt(0) == 1 && !"end".equals(event)) {
-                appendLine(log, n.toString());
+                log.append(n);
             }
         }
         Path to = stageCheckpoint(qrun, q, 0);
@@ -548,7 +545,7 @@ public final class QuantizeJob {
     private static List<StageResult> readFinished(Path qrun, QuantizeSettings q, int done) {
         List<StageResult> out = new ArrayList<>();
         Map<Integer, JsonNode> lines = new LinkedHashMap<>();
-        for (JsonNode n : readLog(qrun.resolve("log.jsonl"))) {
+        for (JsonNode n : RunLog.in(qrun).read()) {
             if ("stage".equals(n.path("event").asText())) {
                 lines.put(n.path("stage").asInt(), n);
             }
@@ -564,42 +561,9 @@ public final class QuantizeJob {
         return out;
     }
 
-    private static List<JsonNode> readLog(Path log) {
-        List<JsonNode> out = new ArrayList<>();
-        if (!Files.exists(log)) {
-            return out;
-        }
-        try {
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    out.add(JSON.readTree(line));
-                } catch (IOException partial) {
-                    // a line cut by a kill: dropped
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(log + ": " + e.getMessage(), e);
-        }
-        return out;
-    }
-
-    /** Keeps the start line and the lines of finished stages (a resumed stage rewrites its own). */
-    private static void keepLogUpToStage(Path log, int done) {
-        StringBuilder kept = new StringBuilder();
-        for (JsonNode n : readLog(log)) {
-            if (!"end".equals(n.path("event").asText()) && n.path("stage").asInt(0) <= done) {
-                kept.append(n).append('\n');
-            }
-        }
-        AtomicFiles.writeString(log, kept.toString());
-    }
-
     /** Appends the trainer's step lines of a stage, tagged with the stage number. */
-    private static void copyStageLog(Path stageDir, Path log, int stage) {
-        for (JsonNode n : readLog(stageDir.resolve("log.jsonl"))) {
+    private static void copyStageLog(Path stageDir, RunLog log, int stage) {
+        for (JsonNode n : RunLog.in(stageDir).read()) {
             if ("step".equals(n.path("event").asText())) {
                 ObjectNode o = JSON.createObjectNode();
                 o.put("event", "step");
@@ -609,28 +573,8 @@ public final class QuantizeJob {
                         o.set(e.getKey(), e.getValue());
                     }
                 });
-                appendLine(log, o.toString());
+                log.append(o);
             }
-        }
-    }
-
-    private static void appendLog(Path log, Map<String, Object> line) {
-        try {
-            appendLine(log, JSON.writeValueAsString(line));
-        } catch (IOException e) {
-            throw new UncheckedIOException(log + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void appendLine(Path log, String json) {
-        try {
-            Files.createDirectories(log.getParent());
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(log, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND))) {
-                out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(log + ": " + e.getMessage(), e);
         }
     }
 }

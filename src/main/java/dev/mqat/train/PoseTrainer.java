@@ -14,26 +14,22 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mqat.AtomicFiles;
 import dev.mqat.Reporter;
+import dev.mqat.RunLog;
 import dev.mqat.model.BatchNormCalibration;
 import dev.mqat.model.ConvGradientCheck;
 import dev.mqat.model.HostArrays;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,7 +125,6 @@ public final class PoseTrainer {
      */
     public record Result(long steps, double lastLoss, double bestScore, Duration elapsed) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
 
     private PoseTrainer() {}
 
@@ -185,9 +180,11 @@ public final class PoseTrainer {
                 double trainedSeconds = Double.parseDouble(header.metadata().getOrDefault("elapsed_seconds", "0"));
                 startNanos -= (long) (trainedSeconds * 1e9);
                 checkpointed = true;
-                keepLogUpTo(runDir.resolve("log.jsonl"), step);
+                long resumedAt = step;
+                RunLog.in(runDir).keepOnly(n -> n.path("step").asLong(0) <= resumedAt
+                        && !"end".equals(n.path("event").asText()));
             } else {
-                truncate(runDir.resolve("log.jsonl"));
+                RunLog.in(runDir).clear();
             }
             long firstStep = step;
             String totalLabel = totalSteps == Long.MAX_VALUE ? "time-limited" : Long.toString(totalSteps);
@@ -244,7 +241,7 @@ public final class PoseTrainer {
                     line.put("loss", lastLoss);
                     line.putAll(parts);
                     line.put("grad_norm", gradNorm);
-                    appendLog(runDir, line);
+                    RunLog.in(runDir).append(line);
                     String left = config.timeLimitSeconds() > 0
                             ? " time " + Durations.format(Duration.ofNanos(System.nanoTime() - startNanos)) + " of "
                                     + Durations.format(Duration.ofMillis((long) (config.timeLimitSeconds() * 1000)))
@@ -281,7 +278,7 @@ public final class PoseTrainer {
             end.put("best_score", bestScore);
             end.put("seconds", elapsed.toMillis() / 1000.0);
             end.put("total_steps", totalLabel);
-            appendLog(runDir, end);
+            RunLog.in(runDir).append(end);
             return new Result(step, lastLoss, bestScore, elapsed);
         }
     }
@@ -292,7 +289,7 @@ public final class PoseTrainer {
         line.put("event", "stopped");
         line.put("step", step);
         line.put("reason", reason);
-        appendLog(runDir, line);
+        RunLog.in(runDir).append(line);
         return new IllegalStateException(reason + "; stopped, "
                 + (lastGood != null ? "the last good checkpoint is " + lastGood : "before the first checkpoint")
                 + "; try a lower --lr");
@@ -346,7 +343,7 @@ public final class PoseTrainer {
         v.put("score", score);
         v.put("best_score", bestScore);
         v.putAll(validation.metadata());
-        appendLog(runDir, v);
+        RunLog.in(runDir).append(v);
         if (Double.isNaN(score)) {
             Reporter.line("checkpoint at step %d (no validation split: the final step becomes best.ckpt)", step);
         } else {
@@ -449,55 +446,5 @@ public final class PoseTrainer {
         throw new IllegalStateException(ckptDir.resolve("last.ckpt") + ": checkpoint is at step " + step
                 + " but no optimizer state matches it (" + (found.isEmpty() ? "none found" : String.join(", ", found))
                 + "); delete the checkpoints folder to restart");
-    }
-
-    private static void truncate(Path log) {
-        try {
-            Files.createDirectories(log.getParent());
-            Files.deleteIfExists(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(log + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Drops log lines past {@code step} (written after the checkpoint a resumed run restarts from). */
-    private static void keepLogUpTo(Path log, long step) {
-        if (!Files.exists(log)) {
-            return;
-        }
-        try {
-            StringBuilder kept = new StringBuilder();
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(line);
-                    if (node.path("step").asLong(0) <= step && !"end".equals(node.path("event").asText())) {
-                        kept.append(line).append('\n');
-                    }
-                } catch (IOException partial) {
-                    // a line cut by the kill: drop it
-                }
-            }
-            AtomicFiles.writeString(log, kept.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(log + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Appends one JSON line and flushes it, so that a killed run keeps every finished line. */
-    static void appendLog(Path runDir, Map<String, Object> line) {
-        Path log = runDir.resolve("log.jsonl");
-        try {
-            Files.createDirectories(runDir);
-            byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(log, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND))) {
-                out.write(bytes);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(log + ": " + e.getMessage(), e);
-        }
     }
 }
