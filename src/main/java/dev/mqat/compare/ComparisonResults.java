@@ -106,6 +106,7 @@ public record ComparisonResults(int version, String source, String data, String 
             Accuracy adi01d, Accuracy add01d, List<SeedRun> runs) {
         public Row {
             runs = List.copyOf(runs);
+            testSd = testSd == null || testSd.isNull() ? null : testSd; // JSON null reads back as a NullNode
         }
 
         /** The first seed's run folder, relative to the comparison folder. */
