@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqat.eval.EvaluationResult;
+import dev.mqat.report.ComparisonReport;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import dev.mqat.run.QuantizeFixture;
 import dev.mqat.run.RunConfig;
 import dev.mqat.search.Search;
@@ -148,6 +155,31 @@ class ComparisonTest {
         assertThat(resumed.rows()).isEqualTo(ComparisonResults.read(copy).rows());
         assertThat(resumed.toJson().replace(copy.toString(), "CMP"))
                 .isEqualTo(results.toJson().replace(cmp.toString(), "CMP"));
+    }
+
+    @Test
+    void theReportIsOneSelfContainedFile() throws IOException {
+        ComparisonReport.Written written = ComparisonReport.write(cmp, 2);
+        String html = Files.readString(written.html());
+        for (ComparisonResults.Row r : results.rows()) {
+            assertThat(html).contains("<td class=\"l\">" + r.label() + "</td>");
+        }
+        assertThat(html).doesNotContain("http://", "https://", "<script", "<link");
+        Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
+        int images = 0;
+        while (m.find()) {
+            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
+            assertThat(decoded).as("embedded PNG %d decodes", images).isNotNull();
+            assertThat(decoded.getWidth()).isGreaterThan(100);
+            images++;
+        }
+        // 3 charts, and 2 test images for each of fp, lsq-8bit, inq-8bit, mqat-2x, mqat-4x
+        assertThat(images).isEqualTo(3 + 2 * 5);
+        assertThat(html).contains("Phase A", "Omega", "Gradated quantization", "p vs FP");
+        String md = Files.readString(written.markdown());
+        assertThat(md).contains("| MQAT 4x | 4x | 8-2-8 |", "## Verdict", "Omega");
+        assertThat(md.lines().filter(l -> l.startsWith("| ") && l.contains("x / ")).count())
+                .as("one table line per row").isEqualTo(results.rows().size());
     }
 
     @Test
