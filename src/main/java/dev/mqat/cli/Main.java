@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             QuantizeCommand.class,
             SearchCommand.class,
+            CompareCommand.class,
+            DemoCommand.class,
             SynthCommand.class,
         })
 public final class Main implements Runnable {
