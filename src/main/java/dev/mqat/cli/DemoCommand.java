@@ -27,8 +27,14 @@ final class DemoCommand implements Runnable {
     @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Comparison folder. Default: ${DEFAULT-VALUE}.")
     Path out;
 
+    @Option(names = "--steps", paramLabel = "N", description = "Steps of every fine-tune instead of the quick budget's 200 (a new demo only; a resumed one keeps its own).")
+    Long steps;
+
     @Override
     public void run() {
+        if (steps != null && steps <= 0) {
+            throw new UsageException("--steps must be positive, found " + steps);
+        }
         if (!Files.isRegularFile(Demo.MODEL.resolve("config.json"))) {
             throw new UsageException("the shipped model " + Demo.MODEL + " is not here; run mqat demo from the "
                     + "project folder");
@@ -51,8 +57,8 @@ final class DemoCommand implements Runnable {
         System.err.println(resume ? "demo: resuming " + out : "demo: comparing into " + out);
         ComparisonResults results;
         try {
-            results = Comparison.run(resume ? null : Demo.settings(Demo.MODEL, Demo.DATA, List.of("mqat", "demo",
-                    "--out", out.toString())), out, resume, new ComparisonProgress());
+            results = Comparison.run(resume ? null : Demo.settings(Demo.MODEL, Demo.DATA, steps, List.of("mqat",
+                    "demo", "--out", out.toString())), out, resume, new ComparisonProgress());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -296,7 +296,7 @@ public final class Comparison {
 
     private static ComparisonResults score(ComparisonSettings s, Path cmp, List<Job> jobs) {
         RunConfig source = RunConfig.read(s.sourceRun());
-        Path data = s.data() != null ? s.data() : Path.of(source.data());
+        Path data = (s.data() != null ? s.data() : Path.of(source.data())).toAbsolutePath().normalize();
         List<EvalTarget> targets = PoseEvaluator.targets(BopDataset.open(data), "test");
         Map<String, Scored> byFolder = new LinkedHashMap<>();
         for (Job job : jobs) {

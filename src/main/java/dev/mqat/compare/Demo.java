@@ -44,9 +44,14 @@ public final class Demo {
                 threads, progress);
     }
 
-    /** The comparison the demo runs: every method at 4x and 8x, the quick budget, one seed. */
-    public static ComparisonSettings settings(Path model, Path data, List<String> command) {
-        return ComparisonSettings.of(model.toAbsolutePath().normalize(), data.toAbsolutePath().normalize(),
-                COMPRESSIONS, SearchSettings.Preset.QUICK, 1, command);
+    /**
+     * The comparison the demo runs: every method at 4x and 8x, the quick budget, one seed.
+     *
+     * @param steps steps of every fine-tune, null for the quick budget's
+     */
+    public static ComparisonSettings settings(Path model, Path data, Long steps, List<String> command) {
+        ComparisonSettings s = ComparisonSettings.of(model.toAbsolutePath().normalize(),
+                data.toAbsolutePath().normalize(), COMPRESSIONS, SearchSettings.Preset.QUICK, 1, command);
+        return steps == null ? s : s.withFineTune(SearchSettings.Budget.ofSteps(steps));
     }
 }
