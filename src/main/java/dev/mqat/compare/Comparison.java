@@ -97,18 +97,21 @@ public final class Comparison {
             String name = describe(job);
             listener.log("compare: " + name + " (" + job.folder() + ")");
             Runnable progress = () -> listener.progress(done(cmp, jobs), total, name);
-            switch (job.method()) {
-                case FP -> fineTune(Search.fineTuneConfig(s.search(s.compressions().get(0), job.seed()),
-                        BitPlan.FULL_PRECISION, List.of(), ComparisonSettings.SEARCH_QUANTIZER, s.fineTune()),
-                        cmp.resolve(job.folder()), listener);
-                case LSQ, INQ -> fineTune(Search.fineTuneConfig(s.search(s.compressions().get(0), job.seed()),
+            Path dir = cmp.resolve(job.folder());
+            SearchSettings first = s.search(s.compressions().get(0), job.seed());
+            // the one place that knows how each method makes its run folder
+            Runnable work = switch (job.method()) {
+                case FP -> () -> fineTune(Search.fineTuneConfig(first, BitPlan.FULL_PRECISION, List.of(),
+                        ComparisonSettings.SEARCH_QUANTIZER, s.fineTune()), dir, listener);
+                case LSQ, INQ -> () -> fineTune(Search.fineTuneConfig(first,
                         BitPlan.uniform(ComparisonSettings.uniformBits(job.compression())).toString(), List.of(),
-                        job.method().quantizer(), s.fineTune()), cmp.resolve(job.folder()), listener);
-                case MQAT -> search(s, cmp, job, jobs, line -> {
+                        job.method().quantizer(), s.fineTune()), dir, listener);
+                case MQAT -> () -> search(s, cmp, job, jobs, line -> {
                     listener.log(line);
                     progress.run();
                 });
-            }
+            };
+            work.run();
             progress.run();
         }
         listener.log("compare: scoring every run on the test split");
@@ -165,22 +168,13 @@ public final class Comparison {
         for (int seed = 1; seed <= s.seeds(); seed++) {
             String suffix = seed == 1 ? "" : "-seed" + seed;
             out.add(new Job(Method.FP, null, seed, Method.FP.key() + suffix, true));
-            boolean firstSearch = true;
+            List<Method> started = new ArrayList<>();
             for (double c : s.compressions()) {
                 for (Method m : s.methods()) {
                     String folder = folder(m, c) + suffix;
-                    boolean known = out.stream().anyMatch(j -> j.folder().equals(folder));
-                    switch (m) {
-                        case FP -> { } // one control per seed, added above
-                        case LSQ, INQ -> {
-                            if (!known) {
-                                out.add(new Job(m, c, seed, folder, true));
-                            }
-                        }
-                        case MQAT -> {
-                            out.add(new Job(m, c, seed, folder, firstSearch));
-                            firstSearch = false;
-                        }
+                    if (out.stream().noneMatch(j -> j.folder().equals(folder))) {
+                        out.add(new Job(m, c, seed, folder, !started.contains(m)));
+                        started.add(m);
                     }
                 }
             }
@@ -190,10 +184,10 @@ public final class Comparison {
 
     /** The first seed's folder of a method at a target: {@code fp}, {@code lsq-8bit}, {@code mqat-4x}. */
     static String folder(Method m, double compression) {
-        return switch (m) {
-            case FP -> m.key();
-            case LSQ, INQ -> m.key() + "-" + ComparisonSettings.uniformBits(compression) + "bit";
-            case MQAT -> m.key() + "-" + target(compression);
+        return switch (m.family()) {
+            case CONTROL -> m.key();
+            case UNIFORM -> m.key() + "-" + ComparisonSettings.uniformBits(compression) + "bit";
+            case TARGETED -> m.key() + "-" + target(compression);
         };
     }
 
@@ -204,13 +198,7 @@ public final class Comparison {
     }
 
     private static String describe(Job job) {
-        String seed = job.seed() == 1 ? "" : ", seed " + job.seed();
-        return switch (job.method()) {
-            case FP -> "FP control" + seed;
-            case LSQ, INQ -> job.method().label() + " " + ComparisonSettings.uniformBits(job.compression())
-                    + "-bit" + seed;
-            case MQAT -> "MQAT search at " + target(job.compression()) + seed;
-        };
+        return label(job.method(), job.compression()) + (job.seed() == 1 ? "" : ", seed " + job.seed());
     }
 
     /** Runs (or continues, or leaves alone when finished) one fine-tune, scoring the test split at its end. */
@@ -247,32 +235,31 @@ public final class Comparison {
         Search.run(null, srun, true, log);
     }
 
-    /** Fine-tunes a job makes: one for the control and the uniform runs; probes and stages for a search. */
+    /** Fine-tunes a job makes: a search's probes (the first of its seed) and stages, one for any other run. */
     private static int units(Job job) {
         int modules = NetModule.values().length;
-        return switch (job.method()) {
-            case FP, LSQ, INQ -> 1;
-            case MQAT -> (job.firstOfSeed() ? modules : 0) + modules;
-        };
+        return job.method() == Method.MQAT ? (job.firstOfSeed() ? modules : 0) + modules : 1;
     }
 
-    /** Finished fine-tunes of the comparison, counted from the stage checkpoints on disk. */
+    /** Finished fine-tunes of the comparison, counted from the checkpoints on disk. */
     private static int done(Path cmp, List<Job> jobs) {
         int n = 0;
         for (Job job : jobs) {
             Path dir = cmp.resolve(job.folder());
-            int found = switch (job.method()) {
-                case FP, LSQ, INQ -> stageCheckpoints(dir);
-                case MQAT -> {
-                    int k = stageCheckpoints(dir.resolve("search").resolve("gradated"));
-                    if (job.firstOfSeed()) {
-                        for (NetModule m : NetModule.values()) {
-                            k += stageCheckpoints(dir.resolve("search").resolve("probe-" + m.key()));
-                        }
+            int found;
+            if (Files.isRegularFile(dir.resolve(TEST_PREDICTIONS))
+                    && Files.isRegularFile(RunEvaluation.bestCheckpoint(dir))) {
+                found = units(job); // a finished run, whatever its inside
+            } else if (job.method() == Method.MQAT) {
+                found = stageCheckpoints(dir.resolve("search").resolve("gradated"));
+                if (job.firstOfSeed()) {
+                    for (NetModule m : NetModule.values()) {
+                        found += stageCheckpoints(dir.resolve("search").resolve("probe-" + m.key()));
                     }
-                    yield k;
                 }
-            };
+            } else {
+                found = stageCheckpoints(dir);
+            }
             n += Math.min(found, units(job));
         }
         return n;
@@ -370,10 +357,10 @@ public final class Comparison {
 
     /** How tables name a row: {@code FP control}, {@code uniform LSQ 8-bit}, {@code MQAT 4x}. */
     static String label(Method m, Double c) {
-        return switch (m) {
-            case FP -> m.label();
-            case LSQ, INQ -> m.label() + " " + ComparisonSettings.uniformBits(c) + "-bit";
-            case MQAT -> m.label() + " " + target(c);
+        return switch (m.family()) {
+            case CONTROL -> m.label();
+            case UNIFORM -> m.label() + " " + ComparisonSettings.uniformBits(c) + "-bit";
+            case TARGETED -> m.label() + " " + target(c);
         };
     }
 

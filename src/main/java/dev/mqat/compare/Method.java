@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /**
  * A way of getting a model of a given size from the trained run, compared by {@link Comparison}.
  *
- * <p>A new method is one constant here and one arm in {@link Comparison}'s switch over methods.
+ * <p>A new method is one constant here (its {@link Family} says how its runs are named and paired with targets) and
+ * one arm in the switch expression of {@code Comparison.run} that makes its run folder.
  */
 public enum Method {
     /**
@@ -17,32 +18,51 @@ public enum Method {
      *
      * @see dev.mqat.search.Search#fineTuneConfig
      */
-    FP("fp", "FP control"),
+    FP("fp", "FP control", Family.CONTROL, null),
     /**
      * Every module at the same bits, all at once, LSQ (learned step size), one stage.
      *
      * @see dev.mqat.quant.LsqQuantizer
      */
-    LSQ("lsq", "uniform LSQ"),
+    LSQ("lsq", "uniform LSQ", Family.UNIFORM, QuantizerKind.LSQ),
     /**
      * Every module at the same bits, all at once, INQ (incremental freezing), one stage.
      *
      * @see dev.mqat.quant.InqQuantizer
      */
-    INQ("inq", "uniform INQ"),
+    INQ("inq", "uniform INQ", Family.UNIFORM, QuantizerKind.INQ),
     /**
      * {@code mqat search} at the compression: probes, flow, Hessian-weighted module bits, gradated quantization.
      *
      * @see dev.mqat.search.Search#run
      */
-    MQAT("mqat", "MQAT");
+    MQAT("mqat", "MQAT", Family.TARGETED, null);
+
+    /** How a method's runs relate to the compression targets. */
+    public enum Family {
+        /** One run whatever the targets: {@code fp}. */
+        CONTROL,
+        /** One run per bit-width, {@link ComparisonSettings#uniformBits} of the target: {@code lsq-8bit}. */
+        UNIFORM,
+        /** One run per target, made to fit it: {@code mqat-4x}. */
+        TARGETED
+    }
 
     private final String key;
     private final String label;
+    private final Family family;
+    private final QuantizerKind uniformQuantizer;
 
-    Method(String key, String label) {
+    Method(String key, String label, Family family, QuantizerKind uniformQuantizer) {
         this.key = key;
         this.label = label;
+        this.family = family;
+        this.uniformQuantizer = uniformQuantizer;
+    }
+
+    /** How the method's runs relate to the targets. */
+    public Family family() {
+        return family;
     }
 
     /** The name in folders, {@code results.json} and {@code --methods}: {@code fp}, {@code lsq}, ... */
@@ -55,18 +75,12 @@ public enum Method {
         return label;
     }
 
-    /** Whether the method quantizes every module at one bit-width chosen from the compression. */
-    public boolean uniform() {
-        return this == LSQ || this == INQ;
-    }
-
     /** The quantizer of a uniform method. */
     QuantizerKind quantizer() {
-        return switch (this) {
-            case LSQ -> QuantizerKind.LSQ;
-            case INQ -> QuantizerKind.INQ;
-            case FP, MQAT -> throw new IllegalStateException(key + " is not a uniform method");
-        };
+        if (uniformQuantizer == null) {
+            throw new IllegalStateException(key + " is not a uniform method");
+        }
+        return uniformQuantizer;
     }
 
     /**
