@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             QuantizeCommand.class,
             SearchCommand.class,
+            CompareCommand.class,
+            DemoCommand.class,
             SynthCommand.class,
         })
 public final class Main implements Runnable {

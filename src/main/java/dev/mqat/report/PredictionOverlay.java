@@ -53,7 +53,17 @@ public final class PredictionOverlay {
      */
     public static void write(Path file, byte[] rgb, int sizePx, CameraIntrinsics camera, List<Box> truths,
             List<Box> predictions) {
-        int scale = Math.max(1, (MIN_SIDE + sizePx - 1) / sizePx);
+        AtomicFiles.write(file, png(rgb, sizePx, camera, truths, predictions, MIN_SIDE));
+    }
+
+    /**
+     * The overlay as PNG bytes, enlarged by a whole factor to at least {@code minSidePx} (reports embed them).
+     *
+     * @see #write
+     */
+    public static byte[] png(byte[] rgb, int sizePx, CameraIntrinsics camera, List<Box> truths,
+            List<Box> predictions, int minSidePx) {
+        int scale = Math.max(1, (minSidePx + sizePx - 1) / sizePx);
         BufferedImage src = new BufferedImage(sizePx, sizePx, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < sizePx; y++) {
             for (int x = 0; x < sizePx; x++) {
@@ -84,9 +94,9 @@ public final class PredictionOverlay {
         try {
             ImageIO.write(out, "png", bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("overlay PNG: " + e.getMessage(), e);
         }
-        AtomicFiles.write(file, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     /**

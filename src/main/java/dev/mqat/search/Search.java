@@ -13,6 +13,7 @@ import dev.mqat.model.PoseNet;
 import dev.mqat.quant.BitPlan;
 import dev.mqat.quant.Granularity;
 import dev.mqat.quant.Quantization;
+import dev.mqat.quant.QuantizerKind;
 import dev.mqat.run.Devices;
 import dev.mqat.run.QuantizeJob;
 import dev.mqat.run.QuantizeSettings;
@@ -382,20 +383,128 @@ public final class Search {
         return QuantizeJob.run(config, dir, Files.isRegularFile(RunConfig.file(dir)), scoreTest);
     }
 
-    /** A fine-tune's config: {@code quantize}'s, with the search's depth-calibration count. */
+    /** A fine-tune's config: {@code quantize}'s, with the search's depth-calibration count and fine-tune seed. */
     private static RunConfig configFor(SearchSettings s, QuantizeSettings q) {
         RunConfig c = QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.command());
         if (s.depthCalibrationImages() > 0 && c.train().depthCalibrationImages() > 0) {
             c = c.withTrain(c.train().withDepthCalibrationImages(s.depthCalibrationImages()));
+        }
+        if (s.fineTuneSeed() != null) {
+            c = c.withTrain(c.train().withSeed(s.fineTuneSeed()));
         }
         return c;
     }
 
     private static QuantizeSettings quantizeSettings(SearchSettings s, String plan, List<String> flow,
             SearchSettings.Budget budget) {
+        return quantizeSettings(s, plan, flow, s.quantizer(), budget);
+    }
+
+    private static QuantizeSettings quantizeSettings(SearchSettings s, String plan, List<String> flow,
+            QuantizerKind quantizer, SearchSettings.Budget budget) {
         Path source = s.sourceRun().toAbsolutePath().normalize();
         return new QuantizeSettings(source.toString(), RunEvaluation.bestCheckpoint(source).toString(), plan, flow,
-                s.quantizer(), Granularity.PER_TENSOR, budget.epochs(), budget.steps(), 0, s.checkpointEverySteps());
+                quantizer, Granularity.PER_TENSOR, budget.epochs(), budget.steps(), 0, s.checkpointEverySteps());
+    }
+
+    /**
+     * The config of a fine-tune made the way the search makes its own (same source checkpoint, data, optimizer,
+     * learning rate, depth calibration, seed and checkpoint interval), for {@link QuantizeJob#run}: baselines fine-tuned
+     * with it differ from the search's fine-tunes only in plan, flow, quantizer and budget. With {@code plan}
+     * {@link BitPlan#FULL_PRECISION}, no flow, the search's quantizer and the probe budget it is the search's FP
+     * control, which {@link #startWith} accepts instead of training it again.
+     */
+    public static RunConfig fineTuneConfig(SearchSettings s, String plan, List<String> flow, QuantizerKind quantizer,
+            SearchSettings.Budget budget) {
+        return configFor(s, quantizeSettings(s, plan, flow, quantizer, budget));
+    }
+
+    /**
+     * Starts a search in {@code srun} (new or empty) with fine-tunes made elsewhere, so that work shared by several
+     * searches or by a comparison is done once; {@link #run} with {@code resume == true} then continues it.
+     *
+     * <p>Each folder of {@code finished}, and each fine-tune folder of the search {@code donor} (null for none), that
+     * is a finished fine-tune this search would train under one of its Phase A names ({@code fp-control},
+     * {@code probe-<module>}) with the same config (everything but the command line and provenance) is copied under
+     * that name. The donor's Hessian traces are copied too when its settings differ from {@code settings} only in
+     * the compression and the command line and every Phase A fine-tune was taken: they are then traces of the same
+     * network with the same samples.
+     *
+     * @return the names of the fine-tunes taken, in Phase A order
+     */
+    public static List<String> startWith(SearchSettings settings, Path srun, List<Path> finished, Path donor) {
+        SearchSettings s = begin(settings, srun, false);
+        Path work = srun.resolve(WORK);
+        List<Path> candidates = new ArrayList<>(finished);
+        if (donor != null && Files.isDirectory(donor.resolve(WORK))) {
+            try (var folders = Files.list(donor.resolve(WORK))) {
+                folders.filter(Files::isDirectory).sorted().forEach(candidates::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(donor + ": " + e.getMessage(), e);
+            }
+        }
+        List<String> taken = new ArrayList<>();
+        List<List<NetModule>> phaseA = new ArrayList<>();
+        phaseA.add(List.of());
+        for (NetModule m : NetModule.values()) {
+            phaseA.add(List.of(m));
+        }
+        for (List<NetModule> modules : phaseA) {
+            String name = probeFolder(modules);
+            com.fasterxml.jackson.databind.JsonNode wanted = comparable(fineTuneConfig(s, twoBitPlan(modules),
+                    keys(modules), s.quantizer(), s.probe()));
+            for (Path c : candidates) {
+                if (QuantizeJob.finished(c).isPresent() && comparable(RunConfig.read(c)).equals(wanted)) {
+                    copyFineTune(c, work.resolve(name));
+                    taken.add(name);
+                    break;
+                }
+            }
+        }
+        if (donor != null && taken.size() == phaseA.size() && Files.isRegularFile(donor.resolve(WORK).resolve(HESSIAN))) {
+            SearchSettings d = storedSettings(donor);
+            if (d.withCompression(s.compression()).equals(new SearchSettings(s.sourceRun(), s.data(), s.compression(),
+                    s.bits(), s.quantizer(), s.probe(), s.stage(), s.hessian(), s.probeMarginPoints(),
+                    s.checkpointEverySteps(), s.depthCalibrationImages(), d.command(), s.fineTuneSeed()))) {
+                copyFile(donor.resolve(WORK).resolve(HESSIAN), work.resolve(HESSIAN));
+            }
+        }
+        return taken;
+    }
+
+    /** A config as JSON without what differs between equal fine-tunes made at other times (command, provenance). */
+    private static JsonNode comparable(RunConfig c) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = new ObjectMapper().valueToTree(c);
+        n.remove("command");
+        n.remove("provenance");
+        return n;
+    }
+
+    /** Copies what makes a finished fine-tune: its config, log, stage checkpoints and estimates, best checkpoint. */
+    private static void copyFineTune(Path from, Path to) {
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Path rel = from.relativize(f);
+                boolean trainerState = rel.getNameCount() > 3 && rel.getName(0).toString().equals("stages")
+                        && rel.getName(2).toString().equals("checkpoints");
+                if (!trainerState) { // a finished stage's resumable trainer checkpoints are not needed again
+                    copyFile(f, to.resolve(rel.toString()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(from + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyFile(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(to + ": " + e.getMessage(), e);
+        }
     }
 
     private static EvaluationResult requireValidation(QuantizeJob.Result r, String folder) {

@@ -21,10 +21,12 @@ import java.util.List;
  * @param depthCalibrationImages training images each fine-tune refits the depth correction on when the source has
  *     one (0: the source run's count); the same for every fine-tune, so the comparisons stay fair
  * @param command the command line, recorded in every run folder's config
+ * @param fineTuneSeed seed of every fine-tune (initial state of the quantizers, data order), null for the source
+ *     run's training seed; {@code mqat compare --seeds N} repeats a search with N of them
  */
 public record SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits,
         QuantizerKind quantizer, Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
-        long checkpointEverySteps, int depthCalibrationImages, List<String> command) {
+        long checkpointEverySteps, int depthCalibrationImages, List<String> command, Long fineTuneSeed) {
 
     /**
      * A fine-tuning budget: exactly one of epochs and steps is positive.
@@ -106,6 +108,26 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
         if (checkpointEverySteps < 0) {
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
         }
+    }
+
+    /** Settings whose fine-tunes use the source run's seed. */
+    public SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits, QuantizerKind quantizer,
+            Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
+            long checkpointEverySteps, int depthCalibrationImages, List<String> command) {
+        this(sourceRun, data, compression, bits, quantizer, probe, stage, hessian, probeMarginPoints,
+                checkpointEverySteps, depthCalibrationImages, command, null);
+    }
+
+    /** These settings at another size target. */
+    public SearchSettings withCompression(double target) {
+        return new SearchSettings(sourceRun, data, target, bits, quantizer, probe, stage, hessian, probeMarginPoints,
+                checkpointEverySteps, depthCalibrationImages, command, fineTuneSeed);
+    }
+
+    /** These settings with every fine-tune seeded by {@code seed} (null: the source run's seed). */
+    public SearchSettings withFineTuneSeed(Long seed) {
+        return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
+                probeMarginPoints, checkpointEverySteps, depthCalibrationImages, command, seed);
     }
 
     /** The defaults of {@code mqat search} for a source run: 4x, bits 2,3,4,8, INQ, the quick budget. */

@@ -1,0 +1,150 @@
+package dev.mqat.cli;
+
+import dev.mqat.compare.Comparison;
+import dev.mqat.compare.ComparisonResults;
+import dev.mqat.compare.ComparisonSettings;
+import dev.mqat.compare.Method;
+import dev.mqat.report.ComparisonReport;
+import dev.mqat.report.Verdicts;
+import dev.mqat.run.RunConfig;
+import dev.mqat.search.SearchSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** MQAT against its baselines from one trained run: runs, scores, report. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare MQAT with its baselines on a trained float run: the FP control (RUN fine-tuned with "
+                + "nothing quantized), uniform LSQ and INQ (every module at the same bits, all at once: 8 bits for a "
+                + "4x target, 4 bits for 8x, i.e. the fewest bits not compressing more than the target) and "
+                + "'mqat search' at each --compression, every fine-tune with the same budget (steps, batch, data).",
+            "Then every run is scored on the test split: CMP/results.json (one row per method and target: plan, size, "
+                    + "compression, test metrics per depth bin, 95%% Wilson intervals and exact McNemar p against the "
+                    + "FP control on the same instances), CMP/report.html (one self-contained file: table, charts, "
+                    + "the search's decisions, test images with boxes) and CMP/report.md.",
+            "Each run is a resumable folder under CMP (fp, lsq-8bit, inq-4bit, mqat-4x, ...); --resume continues "
+                    + "and never redoes a finished run."})
+final class CompareCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", paramLabel = "RUN", description = "Trained float run folder (required unless --resume).")
+    Path model;
+
+    @Option(names = "--out", required = true, paramLabel = "CMP", description = "Comparison folder to create (or to continue with --resume).")
+    Path out;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "BOP dataset folder (default: the one RUN trained on).")
+    Path data;
+
+    @Option(names = "--compression", defaultValue = "4,8", paramLabel = "LIST", description = "Whole-model size targets. Default: ${DEFAULT-VALUE}.")
+    String compression;
+
+    @Option(names = "--budget", defaultValue = "quick", paramLabel = "NAME", description = "quick (200 steps per fine-tune, 16 Hessian samples, depth calibration on 256 images) or paper (30 epochs per fine-tune, 64 samples). Default: ${DEFAULT-VALUE}.")
+    String budget;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Steps of every fine-tune (overrides the budget's).")
+    Long steps;
+
+    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "Fine-tuning seeds per method (RUN's seed, then +1, ...); rows carry mean and spread. Default: ${DEFAULT-VALUE}.")
+    int seeds;
+
+    @Option(names = "--methods", defaultValue = "fp,lsq,inq,mqat", paramLabel = "LIST", description = "Methods to compare (the FP control always runs). Default: ${DEFAULT-VALUE}.")
+    String methods;
+
+    @Option(names = "--overlays", defaultValue = "4", paramLabel = "N", description = "Test images per run in the report's strips. Default: ${DEFAULT-VALUE}.")
+    int overlays;
+
+    @Option(names = "--resume", description = "Continue the comparison in --out with its stored settings (other options but --overlays and --json are ignored).")
+    boolean resume;
+
+    @Option(names = "--json", description = "Print results.json's content instead of the verdict.")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        if (overlays < 0) {
+            throw new UsageException("--overlays must be >= 0, found " + overlays);
+        }
+        if (resume && !Files.isRegularFile(out.resolve(Comparison.SETTINGS))) {
+            throw new UsageException("--resume: " + out + " is not a started comparison (no " + Comparison.SETTINGS
+                    + ")");
+        }
+        ComparisonSettings settings = resume ? null : settings();
+        ComparisonResults results;
+        try {
+            results = Comparison.run(settings, out, resume, new ComparisonProgress());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        ComparisonReport.Written report = ComparisonReport.write(out, overlays);
+        print(results, report, json);
+    }
+
+    /** Prints the verdict and where the files are, or the results as JSON. */
+    static void print(ComparisonResults results, ComparisonReport.Written report, boolean json) {
+        if (json) {
+            System.out.println(results.toJson());
+            return;
+        }
+        for (Verdicts.Verdict v : Verdicts.of(results)) {
+            System.out.println(String.join(" ", v.sentences()));
+        }
+        System.out.println("results " + report.html().resolveSibling(ComparisonResults.FILE));
+        System.out.println("report " + report.html().toAbsolutePath().normalize());
+    }
+
+    private ComparisonSettings settings() {
+        SearchSettings.Preset preset = switch (budget.toLowerCase(Locale.ROOT)) {
+            case "quick" -> SearchSettings.Preset.QUICK;
+            case "paper" -> SearchSettings.Preset.PAPER;
+            default -> throw new UsageException("--budget '" + budget + "' is not one of quick, paper");
+        };
+        if (model == null) {
+            throw new UsageException("--model is required (unless --resume)");
+        }
+        if (!Files.isRegularFile(RunConfig.file(model))) {
+            throw new UsageException("--model: " + model + " is not a run folder (no config.json)");
+        }
+        if (data != null && !Files.isDirectory(data)) {
+            throw new UsageException("--data: dataset folder not found: " + data);
+        }
+        List<Double> targets = new ArrayList<>();
+        for (String c : compression.split(",", -1)) {
+            try {
+                targets.add(Double.parseDouble(c.strip()));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--compression: '" + c + "' is not a number (expected e.g. 4,8)");
+            }
+        }
+        List<Method> chosen = new ArrayList<>();
+        List<String> command = new ArrayList<>();
+        command.add("mqat");
+        command.addAll(spec.commandLine().getParseResult().originalArgs());
+        try {
+            for (String m : methods.split(",", -1)) {
+                chosen.add(Method.fromKey(m));
+            }
+            ComparisonSettings s = ComparisonSettings.of(model.toAbsolutePath().normalize(),
+                    data == null ? null : data.toAbsolutePath().normalize(), targets, preset, seeds, command)
+                    .withMethods(chosen);
+            if (steps != null) {
+                if (steps <= 0) {
+                    throw new UsageException("--steps must be positive, found " + steps);
+                }
+                s = s.withFineTune(SearchSettings.Budget.ofSteps(steps));
+            }
+            return s;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

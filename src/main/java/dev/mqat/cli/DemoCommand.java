@@ -1,0 +1,67 @@
+package dev.mqat.cli;
+
+import dev.mqat.compare.Comparison;
+import dev.mqat.compare.ComparisonResults;
+import dev.mqat.compare.Demo;
+import dev.mqat.report.ComparisonReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The first command: dataset if missing, then compare on the shipped model at 4x and 8x, quick budget. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show what mqat does, from a fresh clone: writes the default dataset to data/swisscube-synth "
+                + "if it is not there (as 'mqat synth --out data/swisscube-synth' does), then runs 'mqat compare "
+                + "--model models/wdr-cpu-synth --budget quick --compression 4,8' into --out and prints where "
+                + "report.html is.",
+            "Run it from the project folder. Running it again resumes where it stopped; a finished demo only "
+                    + "rewrites the report."})
+final class DemoCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Comparison folder. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Steps of every fine-tune instead of the quick budget's 200 (a new demo only; a resumed one keeps its own).")
+    Long steps;
+
+    @Override
+    public void run() {
+        if (steps != null && steps <= 0) {
+            throw new UsageException("--steps must be positive, found " + steps);
+        }
+        if (!Files.isRegularFile(Demo.MODEL.resolve("config.json"))) {
+            throw new UsageException("the shipped model " + Demo.MODEL + " is not here; run mqat demo from the "
+                    + "project folder");
+        }
+        if (!Demo.datasetReady(Demo.DATA)) {
+            System.err.println("demo: writing the default dataset to " + Demo.DATA);
+            try {
+                Demo.writeDataset(Demo.DATA, Runtime.getRuntime().availableProcessors(), (done, total, seconds) -> {
+                    double rate = seconds > 0 ? done / seconds : 0;
+                    System.err.printf(Locale.ROOT, "\rsynth %d/%d images  %.0f images/s  ETA %s   ", done, total,
+                            rate, rate > 0 ? dev.mqat.Durations.format(java.time.Duration.ofSeconds(
+                                    Math.round((total - done) / rate))) : "?");
+                    System.err.flush();
+                });
+            } finally {
+                System.err.println();
+            }
+        }
+        boolean resume = Files.isRegularFile(out.resolve(Comparison.SETTINGS));
+        System.err.println(resume ? "demo: resuming " + out : "demo: comparing into " + out);
+        ComparisonResults results;
+        try {
+            results = Comparison.run(resume ? null : Demo.settings(Demo.MODEL, Demo.DATA, steps, List.of("mqat",
+                    "demo", "--out", out.toString())), out, resume, new ComparisonProgress());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        CompareCommand.print(results, ComparisonReport.write(out, 4), false);
+    }
+}

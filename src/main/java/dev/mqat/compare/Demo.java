@@ -1,0 +1,57 @@
+package dev.mqat.compare;
+
+import dev.mqat.search.SearchSettings;
+import dev.mqat.synth.CubeSatModel;
+import dev.mqat.synth.SynthConfig;
+import dev.mqat.synth.Synthesizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code mqat demo}: the first command a new user runs. Writes the default dataset when it is not there yet, then
+ * compares MQAT with its baselines on the shipped model at 4x and 8x with the quick budget.
+ *
+ * <p>Paths are relative to the project folder, as the README's set-up uses them: the dataset
+ * {@code data/swisscube-synth} (what {@code mqat synth --out data/swisscube-synth} writes, and what the shipped model
+ * was trained on), the model {@code models/wdr-cpu-synth}.
+ */
+public final class Demo {
+    /** The shipped float model. */
+    public static final Path MODEL = Path.of("models", "wdr-cpu-synth");
+    /** The default dataset's folder. */
+    public static final Path DATA = Path.of("data", "swisscube-synth");
+    /** Where the demo's comparison goes unless told otherwise. */
+    public static final Path OUT = Path.of("runs", "demo");
+    /** The targets of the demo. */
+    public static final List<Double> COMPRESSIONS = List.of(4.0, 8.0);
+
+    private Demo() {}
+
+    /** Whether {@code data} holds a finished dataset: {@code synth} writes {@value Synthesizer#PARAMETERS_FILE} last. */
+    public static boolean datasetReady(Path data) {
+        return Files.isRegularFile(data.resolve(Synthesizer.PARAMETERS_FILE));
+    }
+
+    /**
+     * Writes the default dataset into {@code data} (the embedded satellite, default counts, size and seed: the bytes
+     * {@code mqat synth --out DIR} writes), replacing what an interrupted earlier attempt left.
+     *
+     * @param progress called on the calling thread about twice a second; may be null
+     */
+    public static void writeDataset(Path data, int threads, Synthesizer.Progress progress) {
+        Synthesizer.generate(CubeSatModel.mesh(), Synthesizer.EMBEDDED_OBJECT_NAME, SynthConfig.defaults(), data,
+                threads, progress);
+    }
+
+    /**
+     * The comparison the demo runs: every method at 4x and 8x, the quick budget, one seed.
+     *
+     * @param steps steps of every fine-tune, null for the quick budget's
+     */
+    public static ComparisonSettings settings(Path model, Path data, Long steps, List<String> command) {
+        ComparisonSettings s = ComparisonSettings.of(model.toAbsolutePath().normalize(),
+                data.toAbsolutePath().normalize(), COMPRESSIONS, SearchSettings.Preset.QUICK, 1, command);
+        return steps == null ? s : s.withFineTune(SearchSettings.Budget.ofSteps(steps));
+    }
+}
