@@ -19,7 +19,7 @@ final class ComparisonProgress implements Comparison.Listener {
     public void progress(int done, int total, String detail) {
         if (progress == null) {
             // fine-tunes finished before this process started do not count in the rate
-            progress = new Progress("compare", total, done, "fine-tunes", System.err, 0);
+            progress = new Progress("compare", total, done, "fine-tunes", System.err::println, 0);
         }
         progress.update(done, detail);
     }
