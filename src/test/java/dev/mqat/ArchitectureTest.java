@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Enforces the dependency direction of DESIGN.md section 3 on the sources:
- * cli -> search -> run -> {train, quant, eval} -> model -> data/synth -> geometry; report and export read results and
+ * cli -> compare -> search -> run -> {train, quant, eval} -> model -> data/synth -> geometry; report and export read results and
  * models; nothing imports cli.
  */
 class ArchitectureTest {
@@ -32,10 +32,11 @@ class ArchitectureTest {
             Map.entry("eval", Set.of("geometry", "data", "model")),
             Map.entry("run", Set.of("geometry", "data", "model", "train", "quant", "eval")),
             Map.entry("search", Set.of("geometry", "data", "model", "train", "quant", "eval", "run")),
+            Map.entry("compare", Set.of("geometry", "data", "model", "train", "quant", "eval", "run", "search")),
             Map.entry("export", Set.of("geometry", "data", "model", "quant", "eval")),
             Map.entry("report", Set.of("geometry", "data", "model", "quant", "eval", "train", "run", "search")),
-            Map.entry("cli", Set.of("geometry", "data", "synth", "model", "train", "quant", "eval", "run", "search", "export",
-                    "report")));
+            Map.entry("cli", Set.of("geometry", "data", "synth", "model", "train", "quant", "eval", "run", "search", "compare",
+                    "export", "report")));
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?dev\\.mqat\\.([a-z]+)\\.", Pattern.MULTILINE);
 
