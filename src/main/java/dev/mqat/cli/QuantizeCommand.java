@@ -44,7 +44,7 @@ final class QuantizeCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "QRUN", description = "Run folder to create (or to continue with --resume).")
     Path out;
 
-    @Option(names = "--plan", paramLabel = "PLAN", description = "Bits per module, e.g. 8-2-8 (backbone-fpn-head) or fpn=2,head=8 (required unless --resume).")
+    @Option(names = "--plan", paramLabel = "PLAN", description = "Bits per module, e.g. 8-2-8 (backbone-fpn-head) or fpn=2,head=8; layer entries such as fpn.lateral.0=4 override their module's bits (names as in mqat model summary). Required unless --resume.")
     String plan;
 
     @Option(names = "--flow", paramLabel = "MODULES", description = "Quantization order, e.g. fpn,head,backbone: every module the plan quantizes, once. Default: all at once.")

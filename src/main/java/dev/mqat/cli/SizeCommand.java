@@ -32,7 +32,9 @@ final class SizeCommand implements Runnable {
     Path model;
 
     @Option(names = "--plan", paramLabel = "PLAN",
-            description = "Bits per module: backbone=8,fpn=2,head=8 or the short 8-2-8 (backbone-fpn-head). Required with --arch.")
+            description = "Bits per module: backbone=8,fpn=2,head=8 or the short 8-2-8 (backbone-fpn-head); layer "
+                    + "entries such as fpn.lateral.0=4 override their module's bits (names as in mqat model summary). "
+                    + "Required with --arch.")
     String plan;
 
     @Option(names = "--per-channel", description = "Count one fp32 scale per output channel instead of per layer.")
@@ -71,7 +73,12 @@ final class SizeCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        SizeReport r = Quantization.size(config, bitPlan, granularity);
+        SizeReport r;
+        try {
+            r = Quantization.size(config, bitPlan, granularity);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--plan: " + e.getMessage());
+        }
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode root = mapper.createObjectNode();

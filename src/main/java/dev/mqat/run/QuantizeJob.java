@@ -107,6 +107,7 @@ public final class QuantizeJob {
     /**
      * The config of a new quantized run: the source run's config with the stage training settings.
      *
+     * @throws IllegalArgumentException when the plan names a layer the source's network does not have
      * @param data dataset folder, null for the source run's
      * @param optimizer null for the source run's optimizer
      * @param learningRate null for a tenth of the source run's learning rate
@@ -126,6 +127,8 @@ public final class QuantizeJob {
             // a source calibrated after its training (mqat calibrate-depth) stays calibrated once quantized
             stage = stage.withDepthCalibrationImages(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
         }
+        // a layer entry naming no conv of the network would be ignored; refuse it before anything is written
+        settings.bitPlan().checkLayers(PoseNet.build(src.model()).layers().stream().map(PoseConv2d::name).toList());
         RunConfig out = src.withQuantization(command, stage, settings, Provenance.current());
         if (data != null) {
             out = new RunConfig(out.command(), data.toString(), out.objects(), out.model(), out.train(), out.loss(),
