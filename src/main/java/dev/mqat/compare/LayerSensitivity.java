@@ -25,8 +25,9 @@ import java.util.TreeMap;
  * fine-tune starts from. The numbers are {@link ModuleImportance.LayerTerm}s regrouped by layer, so the search's
  * module importance and this baseline's layer costs can never disagree on a layer.
  *
- * <p>Pitfalls: a trace estimate can be negative (noise, or a layer where the loss curves down); the cost is then
- * negative and the program prefers fewer bits for that layer, as HAWQ-V3 would with that estimate.
+ * <p>Pitfalls: a trace estimate can be negative (noise, or a layer where the loss curves down); Omega is then
+ * negative and lowest at the fewest bits. It is stored as computed; {@link LayerBitAllocation} leaves such layers
+ * out of the objective ({@link #curved()}).
  *
  * @param layer dotted conv name, e.g. {@code fpn.lateral.0}
  * @param module key of its module ({@code backbone}, {@code fpn}, {@code head})
@@ -46,6 +47,14 @@ public record LayerSensitivity(String layer, String module, long weightCount, do
             throw new IllegalArgumentException("layer " + layer + ": Omega and squared error need the same, non-empty "
                     + "bit-widths, found " + omega.keySet() + " and " + squaredError.keySet());
         }
+    }
+
+    /**
+     * Whether the trace estimate is positive, so that Omega says how much fewer bits hurt; a flat layer (trace
+     * estimate zero or negative) is allocated by size instead ({@link LayerBitAllocation}).
+     */
+    public boolean curved() {
+        return hessianTrace > 0;
     }
 
     /**

@@ -76,12 +76,15 @@ public final class LayerwiseMixedPrecision {
     /**
      * One conv layer's row of {@code layerwise.json}.
      *
+     * @param curved whether the trace is positive; a flat layer's bits come from what the curved ones leave of the
+     *     budget ({@link LayerBitAllocation})
      * @param omega bit-width to {@code Omega_l(b)}
      * @param squaredError bit-width to {@code ||Q_b(W) - W||^2} at LSQ's initial step
      * @param bits the bit-width chosen
      */
     public record LayerRow(String layer, String module, long weightCount, double hessianTrace,
-            double traceStandardError, Map<Integer, Double> squaredError, Map<Integer, Double> omega, int bits) {}
+            double traceStandardError, boolean curved, Map<Integer, Double> squaredError, Map<Integer, Double> omega,
+            int bits) {}
 
     /**
      * Everything the baseline decided ({@code OUT/layerwise.json}).
@@ -89,13 +92,14 @@ public final class LayerwiseMixedPrecision {
      * @param source the source run folder
      * @param compressionTarget the compression asked for
      * @param budget the fine-tuning budget, e.g. {@code 200 steps}
-     * @param omegaSum {@code sum_l Omega_l(b_l)} at the chosen bits
+     * @param omegaSum {@code sum_l Omega_l(b_l)} over the curved layers at the chosen bits
      * @param plan the chosen plan ({@code model inspect}'s form)
      * @param sizeBytes the whole model's bytes under the plan; {@code fp32Bytes} without quantization;
      *     {@code budgetBytes} the most the plan may take
      * @param compression {@code fp32Bytes / sizeBytes}
      * @param weightsCompression the same over the conv weights alone (scales included)
-     * @param solver the ILP solver and version; {@code solverState} its final state
+     * @param solver the ILP solver and version; {@code solverState} its final state on the Omega program,
+     *     {@code fillState} on the flat layers' (null when there is none)
      * @param fineTune the fine-tune's folder, relative to the run folder
      * @param valAdi01d validation ADI-0.1d after the fine-tune, percent (null without a validation split)
      * @param test test metrics in {@code eval --json}'s form (null without a test split)
@@ -103,8 +107,8 @@ public final class LayerwiseMixedPrecision {
     public record Summary(String source, String quantizer, String granularity, List<Integer> bits,
             double compressionTarget, String budget, HessianSummary hessian, List<LayerRow> layers, double omegaSum,
             String plan, long sizeBytes, long fp32Bytes, long budgetBytes, double compression,
-            double weightsCompression, String solver, String solverState, String fineTune, Double valAdi01d,
-            JsonNode test) {}
+            double weightsCompression, String solver, String solverState, String fillState, String fineTune,
+            Double valAdi01d, JsonNode test) {}
 
     /**
      * Runs the baseline, or continues it ({@link LayerwiseSettings#resume()}), reporting nothing.
@@ -153,7 +157,7 @@ public final class LayerwiseMixedPrecision {
         List<LayerRow> rows = new ArrayList<>();
         for (LayerSensitivity l : allocated.sensitivities()) {
             rows.add(new LayerRow(l.layer(), l.module(), l.weightCount(), l.hessianTrace(), l.traceStandardError(),
-                    l.squaredError(), l.omega(), allocation.bitsByLayer().get(l.layer())));
+                    l.curved(), l.squaredError(), l.omega(), allocation.bitsByLayer().get(l.layer())));
         }
         Summary summary = new Summary(source.toString(), "lsq", s.granularity().name().toLowerCase(Locale.ROOT),
                 s.bits(), s.compression(), s.budget().toString(),
@@ -161,7 +165,7 @@ public final class LayerwiseMixedPrecision {
                 allocation.omegaSum(), allocation.plan().toString(), allocation.size().quantizedBytes(),
                 allocation.size().fp32Bytes(), allocation.budgetBytes(), allocation.compression(),
                 allocation.size().weightsCompression(), allocation.solver(), allocation.solverState(),
-                WORK + "/" + FINE_TUNE, validation == null ? null : validation.overall().adi01d(),
+                allocation.fillState(), WORK + "/" + FINE_TUNE, validation == null ? null : validation.overall().adi01d(),
                 test == null ? null : test.toJsonNode());
         writeJson(s.out().resolve(RESULT), summary);
         log.accept(String.format(Locale.ROOT, "layerwise: done, %.2fx, val ADI-0.1d %s, test ADI-0.1d %s",
@@ -217,9 +221,10 @@ public final class LayerwiseMixedPrecision {
         LayerBitAllocation allocation = LayerBitAllocation.solve(
                 Quantization.layerInfos(PoseNet.build(source.model())), s.granularity(), sensitivities,
                 s.compression());
-        log.accept(String.format(Locale.ROOT, "layerwise: %d layers, plan %s: %.2fx (target %.2fx), sum Omega %.4g, "
-                + "%s %s", allocation.bitsByLayer().size(), allocation.plan(), allocation.compression(),
-                s.compression(), allocation.omegaSum(), allocation.solver(), allocation.solverState()));
+        long flat = sensitivities.stream().filter(l -> !l.curved()).count();
+        log.accept(String.format(Locale.ROOT, "layerwise: %d layers (%d flat), plan %s: %.2fx (target %.2fx), sum "
+                + "Omega %.4g, %s", allocation.bitsByLayer().size(), flat, allocation.plan(), allocation.compression(),
+                s.compression(), allocation.omegaSum(), allocation.solver()));
         return new Allocated(hessian, sensitivities, allocation);
     }
 
