@@ -32,7 +32,7 @@ class ArchitectureTest {
             Map.entry("eval", Set.of("geometry", "data", "model")),
             Map.entry("run", Set.of("geometry", "data", "model", "train", "quant", "eval")),
             Map.entry("search", Set.of("geometry", "data", "model", "train", "quant", "eval", "run")),
-            Map.entry("compare", Set.of("geometry", "data", "model", "train", "quant", "eval", "run", "search")),
+            Map.entry("compare", Set.of("data", "model", "train", "quant", "eval", "run", "search")),
             Map.entry("export", Set.of("geometry", "data", "model", "quant", "eval")),
             Map.entry("report", Set.of("geometry", "data", "model", "quant", "eval", "train", "run", "search")),
             Map.entry("cli", Set.of("geometry", "data", "synth", "model", "train", "quant", "eval", "run", "search", "compare",

@@ -86,7 +86,7 @@ public record LayerwiseSettings(Path sourceRun, Path data, Path out, double comp
      * The defaults for a source run: its dataset, bits 2, 4, 8, the quick budget (16 Hessian samples, 200 steps,
      * 256 depth-calibration images, a checkpoint every 50 steps), per-tensor scales, the source's training seed.
      *
-     * @throws IllegalArgumentException when {@code sourceRun} has no readable {@code config.json}
+     * @throws java.io.UncheckedIOException when {@code sourceRun} has no {@code config.json}
      */
     public static LayerwiseSettings defaults(Path sourceRun, Path out, double compression) {
         SearchSettings.Preset quick = SearchSettings.Preset.QUICK;
