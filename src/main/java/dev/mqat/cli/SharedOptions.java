@@ -24,7 +24,8 @@ final class SharedOptions {
     static final String DEVICE = "Engine device: auto (a GPU when the engine sees one), cpu or gpu. Default: "
             + "${DEFAULT-VALUE}.";
     static final String PLAN = "Bits per module, optionally per layer: 8-2-8 (backbone-fpn-head), "
-            + "backbone=8,fpn=2,head=8, layer entries such as fpn.lateral3=4, or fp for no quantized module.";
+            + "backbone=8,fpn=2,head=8, layer entries such as fpn.lateral.0=4 that override their module's bits (names as "
+            + "in mqat model summary), or fp for no quantized module.";
     static final String PER_CHANNEL = "One fp32 scale per output channel instead of one per layer.";
     static final String LR = "Base learning rate. Default: 4e-3 for train; for quantize a tenth of the run's.";
     static final String OPTIMIZER = "adam or sgd (momentum 0.9). Default: adam for train; for quantize the run's.";

@@ -78,7 +78,12 @@ final class SizeCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        SizeReport r = Quantization.size(config, bitPlan, granularity);
+        SizeReport r;
+        try {
+            r = Quantization.size(config, bitPlan, granularity);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--plan: " + e.getMessage());
+        }
         if (json) {
             JsonOutput.print(new SizeJson(config.arch().key(), bitPlan.isQuantized() ? bitPlan.toString()
                     : BitPlan.FULL_PRECISION, r.fp32Bytes(), r.quantizedBytes(), r.compression(), r.weightsCompression(),

@@ -174,7 +174,8 @@ public record BitPlan(Map<String, Integer> moduleBits, Map<String, Integer> laye
     public void checkLayers(java.util.Collection<String> layerNames) {
         for (String l : layerBits.keySet()) {
             if (!layerNames.contains(l)) {
-                throw new IllegalArgumentException("bit plan names layer '" + l + "', which the network does not have");
+                throw new IllegalArgumentException("bit plan names layer '" + l + "', which the network does not have "
+                        + "(mqat model summary lists its conv layers)");
             }
         }
     }

@@ -104,6 +104,7 @@ public final class QuantizeJob {
     /**
      * The config of a new quantized run: the source run's config with the stage training settings.
      *
+     * @throws IllegalArgumentException when the plan names a layer the source's network does not have
      * @param data dataset folder, null for the source run's
      * @param optimizer null for the source run's optimizer
      * @param learningRate null for a tenth of the source run's learning rate
@@ -123,12 +124,55 @@ public final class QuantizeJob {
             // a source calibrated after its training (mqat calibrate-depth) stays calibrated once quantized
             stage = stage.withDepthCalibrationImages(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
         }
+        // a layer entry naming no conv of the network would be ignored; refuse it before anything is written
+        settings.bitPlan().checkLayers(PoseNet.build(src.model()).layers().stream().map(PoseConv2d::name).toList());
         RunConfig out = src.withQuantization(command, stage, settings, Provenance.current());
         if (data != null) {
             out = new RunConfig(out.command(), data.toString(), out.objects(), out.model(), out.train(), out.loss(),
                     out.decoder(), out.pnp(), out.valImages(), out.device(), out.provenance(), out.quantization());
         }
         return out;
+    }
+
+    /**
+     * {@code config} with each fine-tune refitting its depth correction on {@code images} training images, when it
+     * refits one at all; {@code images == 0} keeps the count {@link #configFor} took from the source. The search and
+     * the baselines give every fine-tune the same count, so their comparisons stay fair.
+     */
+    public static RunConfig withDepthCalibrationImages(RunConfig config, int images) {
+        if (images < 0) {
+            throw new IllegalArgumentException("depth calibration: expected >= 0 images, found " + images);
+        }
+        if (images > 0 && config.train().depthCalibrationImages() > 0) {
+            return config.withTrain(config.train().withDepthCalibrationImages(images));
+        }
+        return config;
+    }
+
+    /**
+     * Copies the files that make {@code runDir} a run folder ({@code config.json}, {@code checkpoints/best.ckpt},
+     * {@code metrics-test.json}, {@code predictions-test.csv}; those that exist) from the finished quantization
+     * {@code qrun}, each through a temporary name, so {@code eval}, {@code predict}, {@code model inspect} and
+     * {@code size} read {@code runDir} as they read {@code qrun}. The search and the baselines publish the fine-tune
+     * that is their result this way.
+     */
+    public static void publish(Path qrun, Path runDir) {
+        try {
+            for (Path rel : List.of(Path.of("config.json"), Path.of("checkpoints", "best.ckpt"),
+                    Path.of("metrics-test.json"), Path.of("predictions-test.csv"))) {
+                Path from = qrun.resolve(rel);
+                if (Files.isRegularFile(from)) {
+                    Path to = runDir.resolve(rel);
+                    Files.createDirectories(to.getParent());
+                    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+                    Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(runDir + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -107,6 +107,18 @@ public final class HessianTrace {
         public Settings withSeed(long s) {
             return new Settings(batchSize, minSamples, maxSamples, relativeTolerance, s);
         }
+
+        /**
+         * These settings for a training set of {@code images} images: a set smaller than a batch but holding at least
+         * one block of 16 gets the largest multiple of 16 it holds as batch size; otherwise they are unchanged (and
+         * {@link #estimate} rejects a set smaller than a batch).
+         */
+        public Settings fittedTo(int images) {
+            if (images < batchSize && images >= BATCH_BLOCK) {
+                return withBatchSize(images / BATCH_BLOCK * BATCH_BLOCK);
+            }
+            return this;
+        }
     }
 
     /**

@@ -89,11 +89,8 @@ public record ModuleImportance(QuantizerKind kind, Granularity granularity, Map<
     }
 
     /**
-     * Measures Omega for every module in {@code modules} and every bit-width in {@code candidateBits}.
-     *
-     * <p>Reads the float master weights (a quantizer attached to a conv is ignored); changes nothing in the network.
-     * Each scale is found by the base quantizer's own {@code calibrate}, run on a copy of the weight in a scratch
-     * manager closed right after, so no quantizer state is left in the model's manager.
+     * Measures Omega for every module in {@code modules} and every bit-width in {@code candidateBits}: the terms of
+     * {@link #layerTerms}, averaged per module and bit-width ({@link #moduleOmega}).
      *
      * @param net an initialised network (trained weights)
      * @param hessianTraces Hessian trace by conv name; needs every conv of the measured modules, may hold more
@@ -104,6 +101,42 @@ public record ModuleImportance(QuantizerKind kind, Granularity granularity, Map<
      * @throws IllegalStateException when the network's weights are not initialised
      */
     public static ModuleImportance measure(PoseNet net, Map<String, Double> hessianTraces,
+            Collection<NetModule> modules, Collection<Integer> candidateBits, QuantizerKind kind,
+            Granularity granularity) {
+        List<LayerTerm> terms = layerTerms(net, hessianTraces, modules, candidateBits, kind, granularity);
+        Map<NetModule, Map<Integer, List<LayerTerm>>> grouped = new EnumMap<>(NetModule.class);
+        for (LayerTerm t : terms) {
+            grouped.computeIfAbsent(t.module(), m -> new TreeMap<>()).computeIfAbsent(t.bits(), b -> new ArrayList<>())
+                    .add(t);
+        }
+        Map<NetModule, Map<Integer, Double>> omega = new EnumMap<>(NetModule.class);
+        grouped.forEach((module, byBits) -> {
+            Map<Integer, Double> values = new LinkedHashMap<>();
+            byBits.forEach((bits, moduleTerms) -> values.put(bits, moduleOmega(moduleTerms)));
+            omega.put(module, values);
+        });
+        return new ModuleImportance(kind, granularity, omega, terms);
+    }
+
+    /**
+     * One {@link LayerTerm} per conv of {@code modules} and bit-width of {@code candidateBits}: the per-layer factors
+     * of Eq. 1, and with {@link LayerTerm#contribution()} HAWQ-V3's per-layer cost {@code Omega_i(b)} that the
+     * layer-wise baseline allocates bits with.
+     *
+     * <p>Reads the float master weights (a quantizer attached to a conv is ignored); changes nothing in the network.
+     * Each scale is found by the base quantizer's own {@code calibrate}, run on a copy of the weight in a scratch
+     * manager closed right after, so no quantizer state is left in the model's manager.
+     *
+     * @param net an initialised network (trained weights)
+     * @param hessianTraces Hessian trace by conv name; needs every conv of the measured modules, may hold more
+     * @param modules the modules to measure (order does not matter)
+     * @param candidateBits the bit-widths, each in 1..8
+     * @return the terms by module (network order), then conv (forward order), then bits ascending
+     * @throws IllegalArgumentException when a module or bit list is empty, a bit-width is outside 1..8, or a conv has
+     *     no finite trace
+     * @throws IllegalStateException when the network's weights are not initialised
+     */
+    public static List<LayerTerm> layerTerms(PoseNet net, Map<String, Double> hessianTraces,
             Collection<NetModule> modules, Collection<Integer> candidateBits, QuantizerKind kind,
             Granularity granularity) {
         if (modules.isEmpty()) {
@@ -117,14 +150,12 @@ public record ModuleImportance(QuantizerKind kind, Granularity granularity, Map<
         for (int bits : candidateBits) {
             bitsAscending.add(Levels.checkBits(bits));
         }
-        Map<NetModule, Map<Integer, Double>> omega = new EnumMap<>(NetModule.class);
         List<LayerTerm> terms = new ArrayList<>();
         for (NetModule module : EnumSet.copyOf(modules)) {
             List<PoseConv2d> layers = net.layers(module);
             if (layers.isEmpty()) {
                 throw new IllegalArgumentException("module " + module + " has no conv layer to measure");
             }
-            Map<Integer, List<LayerTerm>> termsByBits = new TreeMap<>();
             for (PoseConv2d layer : layers) {
                 double trace = traceOf(hessianTraces, layer, module);
                 Parameter weight = initialisedWeight(layer);
@@ -132,17 +163,12 @@ public record ModuleImportance(QuantizerKind kind, Granularity granularity, Map<
                 for (int bits : bitsAscending) {
                     float[] scales = initialScales(kind, new QuantSpec(bits, granularity), weights,
                             layer.weightShape(), weight.getArray().getManager());
-                    LayerTerm term = new LayerTerm(layer.name(), module, bits, layer.weightCount(), trace,
-                            Levels.squaredError(weights, scales, bits));
-                    terms.add(term);
-                    termsByBits.computeIfAbsent(bits, b -> new ArrayList<>()).add(term);
+                    terms.add(new LayerTerm(layer.name(), module, bits, layer.weightCount(), trace,
+                            Levels.squaredError(weights, scales, bits)));
                 }
             }
-            Map<Integer, Double> byBits = new LinkedHashMap<>();
-            termsByBits.forEach((bits, moduleTerms) -> byBits.put(bits, moduleOmega(moduleTerms)));
-            omega.put(module, byBits);
         }
-        return new ModuleImportance(kind, granularity, omega, terms);
+        return terms;
     }
 
     /**

@@ -19,9 +19,7 @@ import dev.mqat.run.QuantizeJob;
 import dev.mqat.run.QuantizeSettings;
 import dev.mqat.run.QuantizedCheckpoints;
 import dev.mqat.run.RunConfig;
-import dev.mqat.run.RunData;
 import dev.mqat.run.RunEvaluation;
-import dev.mqat.train.PoseObjective;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -143,7 +141,8 @@ public final class Search {
         // Phase C: Hessian traces, Omega, bits
         Path start = winner == null ? RunEvaluation.bestCheckpoint(s.sourceRun())
                 : stageCheckpoint(work.resolve(probeFolder(List.of(winner))));
-        StoredHessian stored = hessian(s, source, start, work.resolve(HESSIAN), log);
+        StoredHessian stored = StoredHessian.readOrEstimate(s.hessian(), source, s.data(), start,
+                work.resolve(HESSIAN), line -> log.accept("search: phase C: " + line));
         HessianTrace.Result traces = stored.traces();
         List<NetModule> free = flow.stream().filter(m -> m != winner).toList();
         ModuleImportance importance;
@@ -180,7 +179,7 @@ public final class Search {
             stages.add(new Stage(flow.get(i).key(), allocation.bitsOf(flow.get(i)), v.overall().adi01d(),
                     adopt && i == 0));
         }
-        publish(gradated, srun);
+        QuantizeJob.publish(gradated, srun);
 
         Map<String, Map<Integer, Double>> omega = new LinkedHashMap<>();
         importance.omega().forEach((m, byBits) -> omega.put(m.key(), byBits));
@@ -385,14 +384,9 @@ public final class Search {
 
     /** A fine-tune's config: {@code quantize}'s, with the search's depth-calibration count and fine-tune seed. */
     private static RunConfig configFor(SearchSettings s, QuantizeSettings q) {
-        RunConfig c = QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.command());
-        if (s.depthCalibrationImages() > 0 && c.train().depthCalibrationImages() > 0) {
-            c = c.withTrain(c.train().withDepthCalibrationImages(s.depthCalibrationImages()));
-        }
-        if (s.fineTuneSeed() != null) {
-            c = c.withTrain(c.train().withSeed(s.fineTuneSeed()));
-        }
-        return c;
+        RunConfig c = QuantizeJob.withDepthCalibrationImages(
+                QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.command()), s.depthCalibrationImages());
+        return s.fineTuneSeed() == null ? c : c.withTrain(c.train().withSeed(s.fineTuneSeed()));
     }
 
     private static QuantizeSettings quantizeSettings(SearchSettings s, String plan, List<String> flow,
@@ -546,62 +540,10 @@ public final class Search {
         }
     }
 
-    /** {@code hessian.json}: the traces and the batch size they were sampled with. */
-    record StoredHessian(int batchSize, HessianTrace.Result traces) {}
-
-    private static StoredHessian hessian(SearchSettings s, RunConfig source, Path checkpoint, Path file,
-            Consumer<String> log) {
-        if (Files.isRegularFile(file)) {
-            try {
-                return JSON.readValue(file.toFile(), StoredHessian.class);
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-            }
-        }
-        log.accept("search: phase C: Hessian traces of " + checkpoint + ", up to " + s.hessian().maxSamples()
-                + " samples");
-        List<dev.mqat.data.InputImage> images = RunData.images(s.data() == null ? Path.of(source.data()) : s.data(),
-                "train", source.model().inputSizePx());
-        HessianTrace.Settings sampling = s.hessian();
-        int block = HessianTrace.BATCH_BLOCK;
-        if (images.size() < sampling.batchSize() && images.size() >= block) {
-            sampling = sampling.withBatchSize(images.size() / block * block); // a small training set: the largest batch
-        }
-        HessianTrace.Result r;
-        try (NDManager manager = NDManager.newBaseManager(Devices.of(source.device()))) {
-            PoseNet net = QuantizedCheckpoints.load(checkpoint, manager);
-            r = HessianTrace.estimate(sampling, net, manager, images,
-                    new PoseObjective(source.model(), source.loss(), source.train().seed()), done -> {});
-        }
-        log.accept("search: Hessian traces from " + r.samples() + " samples" + (r.settled() ? "" : " (not settled)"));
-        StoredHessian stored = new StoredHessian(sampling.batchSize(), r);
-        writeJson(file, stored);
-        return stored;
-    }
-
     private static Map<NetModule, Long> parameterCounts(SearchSettings s) {
         RunConfig source = RunConfig.read(s.sourceRun());
         try (NDManager manager = NDManager.newBaseManager(Devices.of(source.device()))) {
             return QuantizedCheckpoints.load(RunEvaluation.bestCheckpoint(s.sourceRun()), manager).parameterCounts();
-        }
-    }
-
-    /** Copies the files that make {@code srun} a run folder from the finished {@code qrun}. */
-    private static void publish(Path qrun, Path srun) {
-        try {
-            for (Path rel : List.of(Path.of("config.json"), Path.of("checkpoints", "best.ckpt"),
-                    Path.of("metrics-test.json"), Path.of("predictions-test.csv"))) {
-                Path from = qrun.resolve(rel);
-                if (Files.isRegularFile(from)) {
-                    Path to = srun.resolve(rel);
-                    Files.createDirectories(to.getParent());
-                    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-                    Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(srun + ": " + e.getMessage(), e);
         }
     }
 

@@ -262,6 +262,18 @@ class HessianTraceTest {
     }
 
     @Test
+    void aSmallTrainingSetShrinksTheBatchToWholeBlocksOf16() {
+        HessianTrace.Settings d = HessianTrace.Settings.defaults(); // batch 32
+        assertThat(d.fittedTo(1000)).isEqualTo(d);
+        assertThat(d.fittedTo(32)).isEqualTo(d);
+        assertThat(d.fittedTo(31).batchSize()).isEqualTo(16);
+        assertThat(d.fittedTo(16).batchSize()).isEqualTo(16);
+        assertThat(d.withBatchSize(64).fittedTo(50).batchSize()).isEqualTo(48);
+        assertThat(d.fittedTo(15)).as("under one block: left for estimate to reject").isEqualTo(d);
+        assertThat(d.fittedTo(20).maxSamples()).isEqualTo(d.maxSamples());
+    }
+
+    @Test
     void tooFewImagesForABatchAreRejected() {
         ModelConfig config = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.125);
         List<InputImage> images = images(8, 64, 9);

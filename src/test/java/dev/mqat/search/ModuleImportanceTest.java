@@ -145,6 +145,41 @@ class ModuleImportanceTest {
     }
 
     @Test
+    void layerTermsAreTheFactorsOfModuleOmegaOnePerConvAndBitWidth() {
+        PoseNet net = smallNet();
+        Map<String, Double> traces = traces(net, 1.0);
+        for (int i = 0; i < net.layers().size(); i++) {
+            traces.put(net.layers().get(i).name(), 0.5 + i); // a different trace per layer
+        }
+        List<ModuleImportance.LayerTerm> terms = ModuleImportance.layerTerms(net, traces,
+                List.of(NetModule.HEAD, NetModule.BACKBONE), List.of(8, 2), QuantizerKind.LSQ, Granularity.PER_TENSOR);
+        List<PoseConv2d> expectedLayers = new java.util.ArrayList<>(net.layers(NetModule.BACKBONE));
+        expectedLayers.addAll(net.layers(NetModule.HEAD));
+        assertThat(terms).hasSize(2 * expectedLayers.size());
+        for (int i = 0; i < expectedLayers.size(); i++) {
+            PoseConv2d layer = expectedLayers.get(i);
+            float[] w = layer.weight().getArray().toFloatArray();
+            for (int j = 0; j < 2; j++) {
+                ModuleImportance.LayerTerm t = terms.get(2 * i + j);
+                int bits = j == 0 ? 2 : 8;
+                assertThat(t.layer()).as("network order, bits ascending").isEqualTo(layer.name());
+                assertThat(t.bits()).isEqualTo(bits);
+                assertThat(t.hessianTrace()).isEqualTo(traces.get(layer.name()));
+                float[] scale = ModuleImportance.initialScales(QuantizerKind.LSQ, QuantSpec.perTensor(bits), w,
+                        layer.weightShape(), manager);
+                assertThat(t.squaredError()).as("error of %s at %d bits", layer.name(), bits)
+                        .isEqualTo(Levels.squaredError(w, scale, bits));
+            }
+        }
+        ModuleImportance importance = ModuleImportance.measure(net, traces, List.of(NetModule.HEAD,
+                NetModule.BACKBONE), List.of(8, 2), QuantizerKind.LSQ, Granularity.PER_TENSOR);
+        assertThat(importance.terms()).isEqualTo(terms);
+        List<ModuleImportance.LayerTerm> head2 = terms.stream().filter(t -> t.module() == NetModule.HEAD
+                && t.bits() == 2).toList();
+        assertThat(importance.omegaOf(NetModule.HEAD, 2)).isEqualTo(ModuleImportance.moduleOmega(head2));
+    }
+
+    @Test
     void perChannelGranularityFitsOneScalePerOutputChannel() {
         PoseNet net = smallNet();
         PoseConv2d layer = net.layers(NetModule.HEAD).get(0);
