@@ -54,7 +54,7 @@ final class CompareCommand implements Runnable {
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "Fine-tuning seeds per method (RUN's seed, then +1, ...); rows carry mean and spread. Default: ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(names = "--methods", defaultValue = "fp,lsq,inq,mqat", paramLabel = "LIST", description = "Methods to compare (the FP control always runs). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--methods", defaultValue = "fp,lsq,inq,mqat,hawq", paramLabel = "LIST", description = "Methods to compare (the FP control always runs). Default: ${DEFAULT-VALUE}.")
     String methods;
 
     @Option(names = "--overlays", defaultValue = "4", paramLabel = "N", description = "Test images per run in the report's strips. Default: ${DEFAULT-VALUE}.")

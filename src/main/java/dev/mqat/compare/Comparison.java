@@ -110,6 +110,11 @@ public final class Comparison {
                     listener.log(line);
                     progress.run();
                 });
+                case LAYERWISE -> () -> layerwise(dir, listener, () -> LayerwiseMixedPrecision.run(new LayerwiseSettings(s.sourceRun(), s.data(), dir,
+                        job.compression(), LayerwiseSettings.DEFAULT_BITS, Math.max(2, s.hessianSamples()), s.fineTune(),
+                        Granularity.PER_TENSOR, s.checkpointEverySteps(), s.depthCalibrationImages(),
+                        job.seed() == 1 ? RunConfig.read(s.sourceRun()).train().seed() : s.fineTuneSeed(job.seed()),
+                        Files.isDirectory(dir.resolve(LayerwiseMixedPrecision.WORK)), s.command()), listener::log));
             };
             work.run();
             progress.run();
@@ -208,6 +213,15 @@ public final class Comparison {
             return;
         }
         QuantizeJob.run(config, dir, Files.isRegularFile(RunConfig.file(dir)), true);
+    }
+
+    /** Runs (or continues) a layer-wise baseline, or leaves it alone when its {@code layerwise.json} is written. */
+    private static void layerwise(Path dir, Listener listener, Runnable run) {
+        if (Files.isRegularFile(dir.resolve(LayerwiseMixedPrecision.RESULT))) {
+            listener.log("compare: " + dir.getFileName() + " is finished");
+            return;
+        }
+        run.run();
     }
 
     /**

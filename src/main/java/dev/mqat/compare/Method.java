@@ -36,7 +36,14 @@ public enum Method {
      *
      * @see dev.mqat.search.Search#run
      */
-    MQAT("mqat", "MQAT", Family.TARGETED, null);
+    MQAT("mqat", "MQAT", Family.TARGETED, null),
+    /**
+     * Bits per layer from per-layer Hessian-trace sensitivity and an integer program under the target's size (in the
+     * manner of HAWQ-V3), then LSQ of every layer at once, one stage.
+     *
+     * @see LayerwiseMixedPrecision#run
+     */
+    LAYERWISE("hawq", "layer-wise HAWQ-V3", Family.TARGETED, null);
 
     /** How a method's runs relate to the compression targets. */
     public enum Family {

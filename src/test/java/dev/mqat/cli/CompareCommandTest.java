@@ -31,8 +31,8 @@ class CompareCommandTest {
         assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--compression", "4,x"), "'x'");
         assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--compression", "0.5"),
                 "compression");
-        assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--methods", "fp,hawq"),
-                "method 'hawq' is not one of fp, lsq, inq, mqat");
+        assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--methods", "fp,hessian"),
+                "method 'hessian' is not one of fp, lsq, inq, mqat, hawq");
         assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--seeds", "0"), "seeds");
         assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--steps", "0"), "--steps");
         assertOneLine(MainTest.run("compare", "--out", out, "--resume"), "not a started comparison");

@@ -67,10 +67,10 @@ class ComparisonTest {
     @Test
     void everyMethodHasARowScoredOnTheSameInstances() throws IOException {
         assertThat(results.rows()).extracting(ComparisonResults.Row::label).containsExactly("FP control",
-                "uniform LSQ 8-bit", "uniform INQ 8-bit", "MQAT 2x", "uniform LSQ 8-bit", "uniform INQ 8-bit",
-                "MQAT 4x");
+                "uniform LSQ 8-bit", "uniform INQ 8-bit", "MQAT 2x", "layer-wise HAWQ-V3 2x", "uniform LSQ 8-bit",
+                "uniform INQ 8-bit", "MQAT 4x", "layer-wise HAWQ-V3 4x");
         assertThat(results.rows()).extracting(ComparisonResults.Row::folder).containsExactly("fp", "lsq-8bit",
-                "inq-8bit", "mqat-2x", "lsq-8bit", "inq-8bit", "mqat-4x");
+                "inq-8bit", "mqat-2x", "hawq-2x", "lsq-8bit", "inq-8bit", "mqat-4x", "hawq-4x");
         ComparisonResults.Row fp = results.rows().get(0);
         assertThat(fp.compressionTarget()).isNull();
         assertThat(fp.plan()).isEqualTo("fp");
@@ -100,8 +100,10 @@ class ComparisonTest {
         assertThat(lsq.plan()).isEqualTo("8-8-8");
         assertThat(lsq.compression()).isGreaterThan(1.0);
         assertThat(results.rows().get(3).compression()).isGreaterThanOrEqualTo(2.0);
-        assertThat(results.rows().get(6).compression()).isGreaterThanOrEqualTo(4.0);
-        assertThat(results.rows().get(6).fineTunes()).isEqualTo(3);
+        assertThat(results.rows().get(4).compression()).as("layer-wise 2x").isGreaterThanOrEqualTo(2.0);
+        assertThat(results.rows().get(7).compression()).isGreaterThanOrEqualTo(4.0);
+        assertThat(results.rows().get(7).fineTunes()).isEqualTo(3);
+        assertThat(results.rows().get(8).compression()).as("layer-wise 4x").isGreaterThanOrEqualTo(4.0);
     }
 
     @Test
@@ -121,7 +123,7 @@ class ComparisonTest {
         assertThat(log).anyMatch(l -> l.contains("search at 4x takes fp-control, probe-backbone, probe-fpn, "
                 + "probe-head"));
         // 1 control + 2 uniform + 3 probes + 3 stages + 3 stages, all finished at the end
-        assertThat(progress.get(progress.size() - 1)).containsExactly(12, 12);
+        assertThat(progress.get(progress.size() - 1)).containsExactly(14, 14);
         assertThat(progress).extracting(p -> p[0]).isSorted();
     }
 
@@ -173,8 +175,8 @@ class ComparisonTest {
             assertThat(decoded.getWidth()).isGreaterThan(100);
             images++;
         }
-        // 3 charts, and 2 test images for each of fp, lsq-8bit, inq-8bit, mqat-2x, mqat-4x
-        assertThat(images).isEqualTo(3 + 2 * 5);
+        // 3 charts, and 2 test images for each of fp, lsq-8bit, inq-8bit, mqat-2x, hawq-2x, mqat-4x, hawq-4x
+        assertThat(images).isEqualTo(3 + 2 * 7);
         assertThat(html).contains("Phase A", "Omega", "Gradated quantization", "p vs FP");
         String md = Files.readString(written.markdown());
         assertThat(md).contains("| MQAT 4x | 4x | 8-2-8 |", "## Verdict", "Omega");
@@ -192,7 +194,7 @@ class ComparisonTest {
     void everyMethodOfASeedRunsOnceAndSearchesFollowTheirTargets() {
         List<Comparison.Job> jobs = Comparison.jobs(settings().withMethods(List.of(Method.values())));
         assertThat(jobs).extracting(Comparison.Job::folder).containsExactly("fp", "lsq-8bit", "inq-8bit",
-                "mqat-2x", "mqat-4x");
+                "mqat-2x", "hawq-2x", "mqat-4x", "hawq-4x");
         ComparisonSettings two = new ComparisonSettings(floatRun, null, List.of(4.0, 8.0), List.of(Method.LSQ,
                 Method.MQAT), "quick", SearchSettings.Budget.ofSteps(2), 2, 0, 2, 1, List.of("mqat"));
         assertThat(Comparison.jobs(two)).extracting(Comparison.Job::folder).containsExactly("fp", "lsq-8bit",
