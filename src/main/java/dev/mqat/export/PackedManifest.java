@@ -32,7 +32,7 @@ import java.util.Map;
  * @param payloadBytes length of the weights section that follows the manifest, bytes
  * @param payloadCrc32 CRC-32 (ISO-HDLC, as zlib's {@code crc32}) of the weights section, 8 lowercase hex digits
  * @param source the run folder and checkpoint exported, and the checkpoint's SHA-256
- * @param provenance mqat, Java, OS and engine versions of the export, and its time
+ * @param provenance mqat, Java, OS and engine versions, cores, and the time of the export ({@code exported})
  */
 public record PackedManifest(String format, int version, ModelConfig model, List<RunObject> objects,
         DecoderConfig decoder, PnpConfig pnp, DepthCorrection depthCorrection, String data, Input input, String plan,

@@ -125,13 +125,15 @@ final class PackedModelWriter {
         source.put("run", runDir.toString());
         source.put("checkpoint", checkpoint.toString());
         source.put("checkpointSha256", sha256(checkpoint));
+        Map<String, String> provenance = new LinkedHashMap<>(Provenance.current());
+        provenance.put("exported", provenance.remove("started"));
         PackedManifest manifest = new PackedManifest(PackedModel.FORMAT, PackedModel.VERSION, config.model(),
                 config.objects(), config.decoder(), config.pnp(), depth, config.data(),
                 new PackedManifest.Input(config.model().inputSizePx(), BatchLoader.MEAN, BatchLoader.STD),
                 plan.isQuantized() ? plan.toString() : BitPlan.FULL_PRECISION,
                 setup.map(s -> s.kind().name().toLowerCase(Locale.ROOT)).orElse(null),
                 setup.map(s -> s.granularity().name().toLowerCase(Locale.ROOT)).orElse(null), layers, tensors, offset,
-                String.format("%08x", crc.getValue()), source, Provenance.current());
+                String.format("%08x", crc.getValue()), source, provenance);
         byte[] json;
         try {
             json = PackedModel.JSON.writeValueAsBytes(manifest);
