@@ -74,9 +74,10 @@ final class ExportCommand implements Runnable {
             return;
         }
         System.out.printf(Locale.ROOT, "wrote %s (%s, plan %s): %,d bytes%n", r.file(), r.format().key(), r.plan(), r.bytes());
-        System.out.printf(Locale.ROOT, "  mqat size, quantized:   %,12d bytes%n", r.quantizedBytes());
-        System.out.printf(Locale.ROOT, "  + batch-norm statistics and activation steps: %,d bytes%n", r.uncountedBytes());
-        System.out.printf(Locale.ROOT, "  + header and manifest:  %,12d bytes%n", r.manifestBytes());
-        System.out.printf(Locale.ROOT, "  fp32 size %,d bytes: %.2fx smaller%n", r.fp32Bytes(), (double) r.fp32Bytes() / r.bytes());
+        System.out.printf(Locale.ROOT, "  %,12d  quantized bytes of 'mqat size'%n", r.quantizedBytes());
+        System.out.printf(Locale.ROOT, "  %,12d  batch-norm running statistics and activation steps (not counted by 'mqat size')%n",
+                r.uncountedBytes());
+        System.out.printf(Locale.ROOT, "  %,12d  header and manifest%n", r.manifestBytes());
+        System.out.printf(Locale.ROOT, "fp32 size %,d bytes, %.2fx the file%n", r.fp32Bytes(), (double) r.fp32Bytes() / r.bytes());
     }
 }
