@@ -220,6 +220,9 @@ public final class PackedModel implements ModelSource {
         Map<String, float[]> out = new LinkedHashMap<>();
         List<PackedManifest.Tensor> packed = new ArrayList<>();
         for (PackedManifest.Tensor t : m.tensors()) {
+            if (t == null) {
+                throw MqatFormatException.at(file, "the manifest's 'tensors' holds a null entry");
+            }
             String at = "tensor " + t.name() + ": ";
             if (t.name() == null || t.shape() == null || t.dtype() == null) {
                 throw MqatFormatException.at(file, "a manifest tensor lacks 'name', 'dtype' or 'shape': " + t.name());
@@ -235,6 +238,9 @@ public final class PackedModel implements ModelSource {
                     }
                 }
                 count = t.count();
+                if (count > Integer.MAX_VALUE - 8) {
+                    throw new IllegalArgumentException("too many values");
+                }
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw MqatFormatException.at(file, at + "bad shape " + Arrays.toString(t.shape()));
             }
@@ -247,7 +253,7 @@ public final class PackedModel implements ModelSource {
                 throw MqatFormatException.at(file, at + t.bytes() + " bytes, but " + count + " values of " + t.dtype()
                         + " take " + expected);
             }
-            if (t.offset() < 0 || t.offset() + t.bytes() > m.payloadBytes()) {
+            if (t.offset() < 0 || t.offset() > m.payloadBytes() - t.bytes()) {
                 throw MqatFormatException.at(file, at + "bytes " + t.offset() + ".." + (t.offset() + t.bytes())
                         + " lie outside the " + m.payloadBytes() + " bytes of weights");
             }
@@ -309,6 +315,9 @@ public final class PackedModel implements ModelSource {
         for (int i = 0; i < net.layers().size(); i++) {
             PoseConv2d conv = net.layers().get(i);
             PackedManifest.Layer l = m.layers().get(i);
+            if (l == null) {
+                throw MqatFormatException.at(file, "the manifest's 'layers' holds a null entry at " + i);
+            }
             String at = "layer " + l.name() + ": ";
             if (!conv.name().equals(l.name())) {
                 throw MqatFormatException.at(file, "layer " + i + " is '" + l.name() + "', the network's is '"
