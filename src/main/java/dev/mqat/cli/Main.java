@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CalibrateBnCommand.class,
             CalibrateDepthCommand.class,
             EvalCommand.class,
+            ExportCommand.class,
             PredictCommand.class,
             QuantizeCommand.class,
             SearchCommand.class,

@@ -5,6 +5,7 @@ import dev.mqat.model.ModelConfig;
 import dev.mqat.model.ModelSummary;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mqat.export.PackedModel;
 import dev.mqat.run.QuantizedCheckpoints;
 import dev.mqat.run.RunEvaluation;
 import dev.mqat.quant.LayerInspection;
@@ -78,14 +79,14 @@ final class ModelCommand implements Runnable {
 
     /** {@code mqat model inspect}. */
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Per conv layer of a run's best checkpoint: module, weight bits (32 = float), scale(s), number "
+            description = "Per conv layer of a run's best checkpoint (or a packed .mqat file): module, weight bits (32 = float), scale(s), number "
                     + "of distinct weight values the layer uses, and the fraction of weights on the grid (INQ: frozen "
                     + "fraction; LSQ/STE: 1; float: 0).")
     static final class Inspect implements Callable<Integer> {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder (from mqat train or mqat quantize).")
+        @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder (from mqat train or mqat quantize), or a packed model file from mqat export.")
         Path run;
 
         @Option(names = "--json", description = "Print one JSON object: {\"plan\": ..., \"layers\": [{\"name\", \"module\", "
@@ -94,10 +95,15 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!Files.isRegularFile(RunEvaluation.bestCheckpoint(run))) {
-                throw new UsageException("--model: " + run + " has no checkpoint " + RunEvaluation.bestCheckpoint(run));
+            QuantizedCheckpoints.Inspection inspection;
+            if (Files.isRegularFile(run)) {
+                inspection = PackedModel.read(run).inspect();
+            } else {
+                if (!Files.isRegularFile(RunEvaluation.bestCheckpoint(run))) {
+                    throw new UsageException("--model: " + run + " has no checkpoint " + RunEvaluation.bestCheckpoint(run));
+                }
+                inspection = QuantizedCheckpoints.inspect(run);
             }
-            QuantizedCheckpoints.Inspection inspection = QuantizedCheckpoints.inspect(run);
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode root = mapper.createObjectNode();

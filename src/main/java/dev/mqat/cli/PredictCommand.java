@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqat.eval.PosePredictor;
+import dev.mqat.run.ModelSource;
 import dev.mqat.run.RunEvaluation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,14 @@ import picocli.CommandLine.Parameters;
 
 /** Predicts poses for arbitrary images. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Estimate object poses in images with a run's best checkpoint.",
+        description = {"Estimate object poses in images with a run's best checkpoint or a packed .mqat file.",
             "Images of any size are scaled to the network input (the camera is scaled with them), so poses are in "
                     + "the given camera's frame: R row-major, t in mm."})
 final class PredictCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder.")
+    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder, or a packed model file from mqat export.")
     Path run;
 
     @Option(names = "--camera", required = true, paramLabel = "fx,fy,cx,cy", description = "Intrinsics of the images, px.")
@@ -37,9 +38,7 @@ final class PredictCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!Files.isRegularFile(run.resolve("config.json"))) {
-            throw new UsageException("--model: " + run + " is not a run folder (no config.json)");
-        }
+        ModelSource model = ModelArgument.open(run);
         double[] k;
         try {
             k = Arrays.stream(camera.split(",")).mapToDouble(s -> Double.parseDouble(s.strip())).toArray();
@@ -56,11 +55,11 @@ final class PredictCommand implements Runnable {
         }
         List<List<PosePredictor.Prediction>> predictions;
         try {
-            predictions = RunEvaluation.predict(run, images, k[0], k[1], k[2], k[3]);
+            predictions = RunEvaluation.predict(model, images, k[0], k[1], k[2], k[3]);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        int[] objIds = RunEvaluation.objectIds(run);
+        int[] objIds = RunEvaluation.objectIds(model);
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         ArrayNode list = root.putArray("images");

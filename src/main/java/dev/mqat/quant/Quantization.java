@@ -172,8 +172,8 @@ public final class Quantization {
         return out;
     }
 
-    /** Distinct values, -0 and +0 counted once. */
-    static int distinctCount(float[] values) {
+    /** Number of distinct values, -0 and +0 counted once (what {@link LayerInspection#distinctValues()} counts). */
+    public static int distinctCount(float[] values) {
         float[] v = values.clone();
         for (int i = 0; i < v.length; i++) {
             if (v[i] == 0f) {

@@ -26,7 +26,8 @@ import java.util.Map;
  *
  * <p>Predictions of a split go to {@code RUN/predictions-<split>.csv} (BOP19), so {@code mqat eval-poses} on
  * that file gives the same numbers; the metrics go to {@code RUN/metrics-<split>.json}. Quantized runs load like
- * float ones ({@link QuantizedCheckpoints#load}).
+ * float ones ({@link QuantizedCheckpoints#load}). Any other {@link ModelSource} (a packed model file) evaluates the
+ * same way, its outputs beside it.
  */
 public final class RunEvaluation {
     private RunEvaluation() {}
@@ -56,33 +57,46 @@ public final class RunEvaluation {
      * @param data dataset folder; null means the one the run trained on
      */
     public static Outcome evaluate(Path runDir, Path data, String split) {
-        RunConfig cfg = RunConfig.read(runDir);
-        BopDataset dataset = BopDataset.open(data == null ? Path.of(cfg.data()) : data);
-        RunData set = RunData.load(dataset, split, cfg.model().inputSizePx(), 0);
+        return evaluate(ModelSource.ofRun(runDir), data, split);
+    }
+
+    /**
+     * Evaluates a model on a dataset split; outputs go where {@link ModelSource#output} says.
+     *
+     * @param data dataset folder; null means the one the model was trained on
+     */
+    public static Outcome evaluate(ModelSource model, Path data, String split) {
+        BopDataset dataset = BopDataset.open(data == null ? Path.of(model.data()) : data);
+        RunData set = RunData.load(dataset, split, model.model().inputSizePx(), 0);
         List<PoseEstimate> estimates;
         List<List<PosePredictor.Prediction>> predictions;
         double perImage;
-        try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
-            PoseNet net = QuantizedCheckpoints.load(bestCheckpoint(runDir), manager);
-            PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(),
-                    RunObject.corners(cfg.objects()), 64, depthCorrection(bestCheckpoint(runDir)));
+        try (NDManager manager = NDManager.newBaseManager(Devices.of(model.device()))) {
+            PoseNet net = model.load(manager);
+            PosePredictor predictor = new PosePredictor(net, manager, model.decoder(), model.pnp(),
+                    RunObject.corners(model.objects()), 64, model.depthCorrection());
             long t0 = System.nanoTime();
             predictions = predictor.predict(set.images);
             perImage = (System.nanoTime() - t0) / 1e9 / Math.max(1, set.images.size());
             estimates = set.estimates(predictions, perImage);
         }
-        Path csv = runDir.resolve("predictions-" + split + ".csv");
+        Path csv = model.output("predictions-" + split + ".csv");
         Bop19Csv.write(csv, estimates);
         PoseEvaluation evaluation = PoseEvaluator.evaluate(set.targets(), estimates);
-        Path json = runDir.resolve("metrics-" + split + ".json");
+        Path json = model.output("metrics-" + split + ".json");
         AtomicFiles.writeString(json, evaluation.result().toJson() + "\n");
         return new Outcome(evaluation.result(), csv, json, perImage, set.images, predictions,
-                RunObject.corners(cfg.objects()));
+                RunObject.corners(model.objects()));
     }
 
     /** BOP object id of each class index of a run. */
     public static int[] objectIds(Path runDir) {
-        return RunConfig.read(runDir).objects().stream().mapToInt(RunObject::objId).toArray();
+        return objectIds(ModelSource.ofRun(runDir));
+    }
+
+    /** BOP object id of each class index of a model. */
+    public static int[] objectIds(ModelSource model) {
+        return model.objects().stream().mapToInt(RunObject::objId).toArray();
     }
 
     /**
@@ -92,8 +106,17 @@ public final class RunEvaluation {
      */
     public static List<List<PosePredictor.Prediction>> predict(Path runDir, List<Path> images, double fx, double fy,
             double cx, double cy) {
-        RunConfig cfg = RunConfig.read(runDir);
-        int size = cfg.model().inputSizePx();
+        return predict(ModelSource.ofRun(runDir), images, fx, fy, cx, cy);
+    }
+
+    /**
+     * Predicts poses for arbitrary images taken with one camera.
+     *
+     * @return per image, the detected objects (class index, confidence, pose)
+     */
+    public static List<List<PosePredictor.Prediction>> predict(ModelSource model, List<Path> images, double fx,
+            double fy, double cx, double cy) {
+        int size = model.model().inputSizePx();
         List<InputImage> inputs = new ArrayList<>();
         for (Path p : images) {
             if (!Files.isRegularFile(p)) {
@@ -101,10 +124,10 @@ public final class RunEvaluation {
             }
             inputs.add(ImageStore.load(p, fx, fy, cx, cy, size));
         }
-        try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
-            PoseNet net = QuantizedCheckpoints.load(bestCheckpoint(runDir), manager);
-            return new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(), RunObject.corners(cfg.objects()), 16,
-                    depthCorrection(bestCheckpoint(runDir))).predict(inputs);
+        try (NDManager manager = NDManager.newBaseManager(Devices.of(model.device()))) {
+            PoseNet net = model.load(manager);
+            return new PosePredictor(net, manager, model.decoder(), model.pnp(), RunObject.corners(model.objects()), 16,
+                    model.depthCorrection()).predict(inputs);
         }
     }
 
@@ -113,7 +136,7 @@ public final class RunEvaluation {
      *
      * @throws MqatFormatException naming the file and key when a recorded value is not a number
      */
-    static DepthCorrection depthCorrection(Path checkpoint) {
+    public static DepthCorrection depthCorrection(Path checkpoint) {
         Map<String, String> metadata = ModelCheckpoint.readHeader(checkpoint).metadata();
         try {
             return DepthCorrection.fromMetadata(metadata);
