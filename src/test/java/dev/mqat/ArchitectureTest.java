@@ -32,7 +32,7 @@ class ArchitectureTest {
             Map.entry("eval", Set.of("geometry", "data", "model")),
             Map.entry("run", Set.of("geometry", "data", "model", "train", "quant", "eval")),
             Map.entry("search", Set.of("geometry", "data", "model", "train", "quant", "eval", "run")),
-            Map.entry("export", Set.of("geometry", "data", "model", "quant", "eval")),
+            Map.entry("export", Set.of("geometry", "data", "model", "quant", "eval", "run")),
             Map.entry("report", Set.of("geometry", "data", "model", "quant", "eval", "train", "run", "search")),
             Map.entry("cli", Set.of("geometry", "data", "synth", "model", "train", "quant", "eval", "run", "search", "export",
                     "report")));

@@ -12,6 +12,7 @@ import dev.mqat.eval.EvaluationResult;
 import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseEvaluation;
 import dev.mqat.eval.PoseEvaluator;
+import dev.mqat.eval.PoseForward;
 import dev.mqat.eval.PosePredictor;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
@@ -57,27 +58,38 @@ public final class RunEvaluation {
      */
     public static Outcome evaluate(Path runDir, Path data, String split) {
         RunConfig cfg = RunConfig.read(runDir);
-        BopDataset dataset = BopDataset.open(data == null ? Path.of(cfg.data()) : data);
-        RunData set = RunData.load(dataset, split, cfg.model().inputSizePx(), 0);
-        List<PoseEstimate> estimates;
-        List<List<PosePredictor.Prediction>> predictions;
-        double perImage;
+        InferenceSetup setup = InferenceSetup.of(runDir);
         try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
             PoseNet net = QuantizedCheckpoints.load(bestCheckpoint(runDir), manager);
-            PosePredictor predictor = new PosePredictor(net, manager, cfg.decoder(), cfg.pnp(),
-                    RunObject.corners(cfg.objects()), 64, depthCorrection(bestCheckpoint(runDir)));
-            long t0 = System.nanoTime();
-            predictions = predictor.predict(set.images);
-            perImage = (System.nanoTime() - t0) / 1e9 / Math.max(1, set.images.size());
-            estimates = set.estimates(predictions, perImage);
+            return evaluate(setup, PoseForward.of(net, manager), manager, data, split,
+                    runDir.resolve("predictions-" + split + ".csv"), runDir.resolve("metrics-" + split + ".json"));
         }
-        Path csv = runDir.resolve("predictions-" + split + ".csv");
-        Bop19Csv.write(csv, estimates);
+    }
+
+    /**
+     * Evaluates any network that gives {@link PoseNet}'s raw outputs (mqat's own, or an exported model run by another
+     * runtime) with the decoder, PnP and metrics of {@link #evaluate(Path, Path, String)}.
+     *
+     * @param manager manager of the per-batch input arrays
+     * @param data dataset folder; null means {@link InferenceSetup#data()}
+     * @param predictionsCsv where the BOP19 predictions go
+     * @param metricsJson where the metrics go
+     */
+    public static Outcome evaluate(InferenceSetup setup, PoseForward network, NDManager manager, Path data, String split,
+            Path predictionsCsv, Path metricsJson) {
+        BopDataset dataset = BopDataset.open(data == null ? Path.of(setup.data()) : data);
+        RunData set = RunData.load(dataset, split, setup.model().inputSizePx(), 0);
+        PosePredictor predictor = new PosePredictor(network, manager, setup.decoder(), setup.pnp(),
+                RunObject.corners(setup.objects()), 64, setup.depthCorrection());
+        long t0 = System.nanoTime();
+        List<List<PosePredictor.Prediction>> predictions = predictor.predict(set.images);
+        double perImage = (System.nanoTime() - t0) / 1e9 / Math.max(1, set.images.size());
+        List<PoseEstimate> estimates = set.estimates(predictions, perImage);
+        Bop19Csv.write(predictionsCsv, estimates);
         PoseEvaluation evaluation = PoseEvaluator.evaluate(set.targets(), estimates);
-        Path json = runDir.resolve("metrics-" + split + ".json");
-        AtomicFiles.writeString(json, evaluation.result().toJson() + "\n");
-        return new Outcome(evaluation.result(), csv, json, perImage, set.images, predictions,
-                RunObject.corners(cfg.objects()));
+        AtomicFiles.writeString(metricsJson, evaluation.result().toJson() + "\n");
+        return new Outcome(evaluation.result(), predictionsCsv, metricsJson, perImage, set.images, predictions,
+                RunObject.corners(setup.objects()));
     }
 
     /** BOP object id of each class index of a run. */
