@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             QuantizeCommand.class,
             SearchCommand.class,
             SynthCommand.class,
+            BenchInferCommand.class,
         })
 public final class Main implements Runnable {
 
