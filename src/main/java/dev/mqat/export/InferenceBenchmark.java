@@ -124,12 +124,12 @@ public final class InferenceBenchmark {
      * @param startRssBytes resident memory of the child before it loaded anything, bytes (-1 likewise)
      * @param runs timed runs
      * @param optimizedOps operator counts of the graph after ONNX Runtime's optimisations ({@code domain:op}, the
-     *     default domain unprefixed); empty for DJL
+     *     default domain unprefixed), sorted by name; empty for DJL
      */
     public record Measurement(Backend backend, String model, double medianMsPerImage, double p90MsPerImage,
             long peakRssBytes, long startRssBytes, int runs, Map<String, Integer> optimizedOps) {
         public Measurement {
-            optimizedOps = Map.copyOf(optimizedOps);
+            optimizedOps = java.util.Collections.unmodifiableMap(new TreeMap<>(optimizedOps));
         }
     }
 
