@@ -212,7 +212,7 @@ public final class InferenceBenchmark {
             if (runner.quantization().isPresent()) {
                 JsonNode q = JSON.readTree(runner.quantization().get());
                 plan = q.path("plan").asText(plan);
-                actBits = q.path("activationBits").asInt();
+                actBits = q.path("activationQdq").asBoolean() ? q.path("activationBits").asInt() : 0;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": metadata " + OnnxExporter.QUANTIZATION_KEY + ": " + e.getMessage(), e);

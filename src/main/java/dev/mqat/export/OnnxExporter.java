@@ -73,7 +73,8 @@ import java.util.regex.Pattern;
  *
  * <p>The model's {@code metadata_props} hold {@value #FORMAT_KEY}, the {@link InferenceSetup} as JSON under
  * {@value #SETUP_KEY} (so the file alone can be evaluated, {@link OnnxEvaluation}) and, for a quantized network, the
- * plan, quantizer and activation bits under {@value #QUANTIZATION_KEY}.
+ * plan, quantizer, granularity and activation bits it was trained with and whether this file holds integer weights
+ * and activation QDQ pairs, under {@value #QUANTIZATION_KEY}.
  *
  * <p>Pitfalls: an INQ layer whose schedule has not reached fraction 1 still has float weights; it cannot be written
  * as integers and the export fails naming it (export it with {@link OnnxOptions#float32()}).
@@ -168,7 +169,7 @@ public final class OnnxExporter {
                 .setGraph(w.graph.build());
         m.addMetadataProps(entry(FORMAT_KEY, FORMAT));
         m.addMetadataProps(entry(SETUP_KEY, setup.toJson()));
-        quantizationJson(net).ifPresent(q -> m.addMetadataProps(entry(QUANTIZATION_KEY, q)));
+        quantizationJson(net, options).ifPresent(q -> m.addMetadataProps(entry(QUANTIZATION_KEY, q)));
         return m.build();
     }
 
@@ -181,8 +182,11 @@ public final class OnnxExporter {
         return v == null ? "dev" : v;
     }
 
-    /** Plan, quantizer, granularity and activation bits of a quantized network; empty for a float one. */
-    private static Optional<String> quantizationJson(PoseNet net) {
+    /**
+     * Plan, quantizer, granularity and activation bits of a quantized network, and how this file holds them
+     * ({@code integerWeights}, {@code activationQdq}); empty for a float network.
+     */
+    private static Optional<String> quantizationJson(PoseNet net, OnnxOptions options) {
         Optional<QuantSetup> setup = QuantSetup.of(net);
         int actBits = 0;
         for (PoseConv2d l : net.layers()) {
@@ -200,6 +204,8 @@ public final class OnnxExporter {
             m.put("granularity", s.granularity().name().toLowerCase(java.util.Locale.ROOT));
         });
         m.put("activationBits", actBits);
+        m.put("integerWeights", options.integerWeights() && setup.isPresent());
+        m.put("activationQdq", options.activationQdq() && actBits > 0);
         try {
             return Optional.of(JSON.writeValueAsString(m));
         } catch (JsonProcessingException e) {

@@ -288,7 +288,7 @@ class OnnxExporterTest {
             assertThat(r.setup().toJson()).isEqualTo(InferenceSetup.of(inqRun).toJson());
             assertThat(r.metadata()).containsEntry(OnnxExporter.FORMAT_KEY, OnnxExporter.FORMAT);
             assertThat(r.quantization()).hasValueSatisfying(q -> assertThat(q).contains("\"plan\":\"backbone=8,fpn=2,head=8\"",
-                    "\"quantizer\":\"inq\"", "\"activationBits\":0"));
+                    "\"quantizer\":\"inq\"", "\"activationBits\":0", "\"integerWeights\":true", "\"activationQdq\":false"));
         }
     }
 
