@@ -16,7 +16,6 @@ import dev.mqat.export.onnx.OnnxProto.NodeProto;
 import dev.mqat.export.onnx.OnnxProto.TensorProto;
 import dev.mqat.model.HostArrays;
 import dev.mqat.model.NetModule;
-import dev.mqat.model.PoseConv2d;
 import dev.mqat.model.PoseNet;
 import dev.mqat.quant.ActivationQuantMethod;
 import dev.mqat.quant.ActivationQuantSpec;
