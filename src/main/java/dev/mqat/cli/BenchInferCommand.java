@@ -24,9 +24,13 @@ final class BenchInferCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "RUN|FILE",
+    @Option(names = "--model", paramLabel = "RUN|FILE",
             description = "Run folder (float or quantized) or a .onnx file written by 'mqat export --format onnx'.")
     Path model;
+
+    @Option(names = "--arch", paramLabel = "NAME",
+            description = "Instead of --model: a preset network with random weights (timing only), e.g. wdr-darknet53.")
+    String arch;
 
     @Option(names = "--batch", defaultValue = "1", description = "Images per forward. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -50,8 +54,11 @@ final class BenchInferCommand implements Runnable {
 
     @Override
     public void run() {
-        boolean file = Files.isRegularFile(model) && model.toString().endsWith(".onnx");
-        if (!file && !Files.isRegularFile(model.resolve("config.json"))) {
+        if ((model == null) == (arch == null)) {
+            throw new UsageException("give one of --model RUN|FILE and --arch NAME");
+        }
+        boolean file = model != null && Files.isRegularFile(model) && model.toString().endsWith(".onnx");
+        if (model != null && !file && !Files.isRegularFile(model.resolve("config.json"))) {
             throw new UsageException("--model: " + model + " is neither a run folder (no config.json) nor a .onnx file");
         }
         InferenceBenchmark.Settings settings;
@@ -60,9 +67,17 @@ final class BenchInferCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        if (arch != null && out == null) {
+            throw new UsageException("--out DIR is required with --arch (where the exports go)");
+        }
         Path work = out != null ? out
                 : file ? model.toAbsolutePath().getParent() : model.resolve("bench-infer");
-        InferenceBenchmark.Report r = InferenceBenchmark.run(model, settings, work);
+        InferenceBenchmark.Report r;
+        try {
+            r = arch != null ? InferenceBenchmark.runPreset(arch, settings, work) : InferenceBenchmark.run(model, settings, work);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         if (json) {
             try {
                 System.out.println(new ObjectMapper().writeValueAsString(r));

@@ -1,6 +1,7 @@
 package dev.mqat.export;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -12,7 +13,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqat.export.onnx.OnnxProto.ModelProto;
 import dev.mqat.export.onnx.OnnxProto.NodeProto;
+import dev.mqat.eval.DepthCorrection;
+import dev.mqat.geometry.PnpConfig;
+import dev.mqat.model.DecoderConfig;
 import dev.mqat.model.HostArrays;
+import dev.mqat.model.ModelConfig;
 import dev.mqat.model.NetModule;
 import dev.mqat.model.PoseNet;
 import dev.mqat.quant.ActivationQuantMethod;
@@ -26,6 +31,7 @@ import dev.mqat.run.InferenceSetup;
 import dev.mqat.run.QuantizedCheckpoints;
 import dev.mqat.run.RunConfig;
 import dev.mqat.run.RunEvaluation;
+import dev.mqat.run.RunObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +123,7 @@ public final class InferenceBenchmark {
      * One backend's numbers.
      *
      * @param backend how the network ran
-     * @param model the run folder or .onnx file it ran
+     * @param model the run folder, .onnx file or {@code preset:<arch>} (random weights) it ran
      * @param medianMsPerImage median over the timed runs of (run time / batch), ms
      * @param p90MsPerImage 90th percentile of the same, ms
      * @param peakRssBytes peak resident memory of the child process, bytes (-1 where /proc is missing)
@@ -136,7 +142,7 @@ public final class InferenceBenchmark {
     /**
      * A benchmark's numbers.
      *
-     * @param source the run folder or .onnx file given
+     * @param source the run folder or .onnx file given, or the preset
      * @param arch the network preset
      * @param inputSizePx input side, px
      * @param plan the plan of the QDQ model ({@code fp} for a float model)
@@ -164,40 +170,85 @@ public final class InferenceBenchmark {
      * @throws IllegalArgumentException when {@code model} is neither a run folder nor a .onnx file
      */
     public static Report run(Path model, Settings settings, Path workDir) {
-        try {
-            Files.createDirectories(workDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + workDir + ": " + e.getMessage(), e);
-        }
+        createDirectories(workDir);
         if (Files.isRegularFile(model) && model.toString().endsWith(".onnx")) {
             return runFile(model, settings, workDir);
         }
         if (!Files.isRegularFile(RunConfig.file(model))) {
             throw new IllegalArgumentException(model + " is neither a run folder (no config.json) nor a .onnx file");
         }
+        InferenceSetup setup = InferenceSetup.of(model);
+        Prepared p;
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            p = prepare(QuantizedCheckpoints.load(RunEvaluation.bestCheckpoint(model), manager), manager, setup, settings,
+                    workDir);
+        }
+        return measureAll(model.toString(), model.toString(), setup, p, settings, workDir);
+    }
+
+    /**
+     * Measures a preset network with random weights (seeded), for timing networks that have no trained run, such as
+     * {@code wdr-darknet53} at 512 px; its QDQ model is quantized in memory as a float run's.
+     *
+     * @throws IllegalArgumentException naming the preset and the valid ones
+     */
+    public static Report runPreset(String arch, Settings settings, Path workDir) {
+        ModelConfig config = ModelConfig.preset(arch);
+        createDirectories(workDir);
+        double[][] cube = new double[8][];
+        for (int k = 0; k < 8; k++) {
+            cube[k] = new double[] {(k & 4) == 0 ? -50 : 50, (k & 2) == 0 ? -50 : 50, (k & 1) == 0 ? -50 : 50};
+        }
+        InferenceSetup setup = new InferenceSetup(config, List.of(new RunObject(1, 100 * Math.sqrt(3), cube)),
+                DecoderConfig.defaults(), PnpConfig.defaults(), DepthCorrection.NONE, "");
+        Prepared p;
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            p = prepare(randomNetwork(config, manager), manager, setup, settings, workDir);
+        }
+        return measureAll(arch + " (random weights)", PRESET_PREFIX + arch, setup, p, settings, workDir);
+    }
+
+    /** Child-process model argument of a random-weight preset network. */
+    private static final String PRESET_PREFIX = "preset:";
+
+    private static PoseNet randomNetwork(ModelConfig config, NDManager manager) {
+        Engine.getInstance().setRandomSeed(0);
+        return PoseNet.create(config, manager);
+    }
+
+    /** The exports a measurement needs, and what the QDQ one holds. */
+    private record Prepared(Path fp32, Path qdq, String plan, int activationBits, boolean quantizedForTiming) {}
+
+    /** Writes the fp32 export, quantizes a float network in memory for timing, writes the QDQ export. */
+    private static Prepared prepare(PoseNet net, NDManager manager, InferenceSetup setup, Settings settings, Path workDir) {
         Path fp32 = workDir.resolve("fp32.onnx");
         Path qdq = workDir.resolve("qdq.onnx");
-        OnnxExporter.export(model, fp32, OnnxOptions.float32());
-        InferenceSetup setup = InferenceSetup.of(model);
-        String plan;
-        int actBits;
-        boolean forTiming;
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            PoseNet net = QuantizedCheckpoints.load(RunEvaluation.bestCheckpoint(model), manager);
-            forTiming = QuantSetup.of(net).isEmpty();
-            if (forTiming) {
-                quantizeForTiming(net, manager, settings.batch());
-            }
-            OnnxExporter.Result r = OnnxExporter.export(net, setup, qdq, OnnxOptions.defaults());
-            plan = Quantization.planOf(net).toString();
-            actBits = r.layers().stream().mapToInt(OnnxExporter.Layer::inputBits).max().orElse(0);
+        OnnxExporter.export(net, setup, fp32, OnnxOptions.float32());
+        boolean forTiming = QuantSetup.of(net).isEmpty();
+        if (forTiming) {
+            quantizeForTiming(net, manager, settings.batch());
         }
+        OnnxExporter.Result r = OnnxExporter.export(net, setup, qdq, OnnxOptions.defaults());
+        int actBits = r.layers().stream().mapToInt(OnnxExporter.Layer::inputBits).max().orElse(0);
+        return new Prepared(fp32, qdq, Quantization.planOf(net).toString(), actBits, forTiming);
+    }
+
+    private static Report measureAll(String source, String djlModel, InferenceSetup setup, Prepared p, Settings settings,
+            Path workDir) {
         List<Measurement> out = new ArrayList<>();
-        out.add(measure(Backend.DJL, model, settings, null));
-        out.add(measure(Backend.ORT_FP32, fp32, settings, workDir.resolve("fp32.optimized.onnx")));
-        out.add(measure(Backend.ORT_QDQ, qdq, settings, workDir.resolve("qdq.optimized.onnx")));
-        return new Report(model.toString(), setup.model().arch().key(), setup.model().inputSizePx(), plan, actBits,
-                forTiming, settings, out);
+        out.add(measure(Backend.DJL, djlModel, settings, null));
+        out.add(measure(Backend.ORT_FP32, p.fp32().toString(), settings, workDir.resolve("fp32.optimized.onnx")));
+        out.add(measure(Backend.ORT_QDQ, p.qdq().toString(), settings, workDir.resolve("qdq.optimized.onnx")));
+        return new Report(source, setup.model().arch().key(), setup.model().inputSizePx(), p.plan(), p.activationBits(),
+                p.quantizedForTiming(), settings, out);
+    }
+
+    private static void createDirectories(Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + workDir + ": " + e.getMessage(), e);
+        }
     }
 
     private static Report runFile(Path file, Settings settings, Path workDir) {
@@ -218,7 +269,7 @@ public final class InferenceBenchmark {
             throw new UncheckedIOException(file + ": metadata " + OnnxExporter.QUANTIZATION_KEY + ": " + e.getMessage(), e);
         }
         String stem = file.getFileName().toString().replaceFirst("\\.onnx$", "");
-        Measurement m = measure(qdq ? Backend.ORT_QDQ : Backend.ORT_FP32, file, settings,
+        Measurement m = measure(qdq ? Backend.ORT_QDQ : Backend.ORT_FP32, file.toString(), settings,
                 workDir.resolve(stem + ".optimized.onnx"));
         return new Report(file.toString(), setup.model().arch().key(), setup.model().inputSizePx(), plan, actBits, false,
                 settings, List.of(m));
@@ -247,7 +298,7 @@ public final class InferenceBenchmark {
         return x;
     }
 
-    private static Measurement measure(Backend backend, Path model, Settings settings, Path optimizedModel) {
+    private static Measurement measure(Backend backend, String model, Settings settings, Path optimizedModel) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx2g");
@@ -264,7 +315,7 @@ public final class InferenceBenchmark {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Child.class.getName());
-        cmd.addAll(List.of(backend.name(), model.toString(), Integer.toString(settings.batch()), Integer.toString(threads),
+        cmd.addAll(List.of(backend.name(), model, Integer.toString(settings.batch()), Integer.toString(threads),
                 Integer.toString(settings.runs()), Integer.toString(settings.warmupRuns()),
                 optimizedModel == null ? "-" : optimizedModel.toString()));
         Path errors;
@@ -290,7 +341,7 @@ public final class InferenceBenchmark {
             Arrays.sort(ms);
             Map<String, Integer> ops = optimizedModel == null || !Files.isRegularFile(optimizedModel) ? Map.of()
                     : operatorCounts(read(optimizedModel));
-            return new Measurement(backend, model.toString(), percentile(ms, 0.5), percentile(ms, 0.9),
+            return new Measurement(backend, model, percentile(ms, 0.5), percentile(ms, 0.9),
                     r.get("peak_rss_bytes").asLong(), r.get("start_rss_bytes").asLong(), ms.length, ops);
         } catch (IOException e) {
             throw new UncheckedIOException("bench-infer: " + backend + ": " + e.getMessage(), e);
@@ -356,14 +407,14 @@ public final class InferenceBenchmark {
         public static void main(String[] args) throws IOException {
             long start = residentBytes("VmRSS");
             Backend backend = Backend.valueOf(args[0]);
-            Path model = Path.of(args[1]);
+            String model = args[1];
             int batch = Integer.parseInt(args[2]);
             int threads = Integer.parseInt(args[3]);
             int runs = Integer.parseInt(args[4]);
             int warmup = Integer.parseInt(args[5]);
             Path optimized = args[6].equals("-") ? null : Path.of(args[6]);
             double[] ms = backend == Backend.DJL ? timeDjl(model, batch, runs, warmup)
-                    : timeOrt(model, batch, threads, runs, warmup, optimized);
+                    : timeOrt(Path.of(model), batch, threads, runs, warmup, optimized);
             ObjectNode out = JSON.createObjectNode();
             ArrayNode a = out.putArray("ms_per_image");
             for (double v : ms) {
@@ -374,9 +425,11 @@ public final class InferenceBenchmark {
             System.out.println(out);
         }
 
-        private static double[] timeDjl(Path run, int batch, int runs, int warmup) {
+        private static double[] timeDjl(String model, int batch, int runs, int warmup) {
             try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-                PoseNet net = QuantizedCheckpoints.load(RunEvaluation.bestCheckpoint(run), m);
+                PoseNet net = model.startsWith(PRESET_PREFIX)
+                        ? randomNetwork(ModelConfig.preset(model.substring(PRESET_PREFIX.length())), m)
+                        : QuantizedCheckpoints.load(RunEvaluation.bestCheckpoint(Path.of(model)), m);
                 ParameterStore store = new ParameterStore(m, false);
                 int s = net.config().inputSizePx();
                 float[] x = pixels(batch, s);

@@ -33,6 +33,18 @@ class InferenceBenchmarkTest {
     }
 
     @Test
+    void aPresetWithRandomWeightsIsTimedWithoutARun() {
+        InferenceBenchmark.Report r = InferenceBenchmark.runPreset("wdr-cpu", new InferenceBenchmark.Settings(1, 1, 3, 0),
+                root.resolve("preset"));
+        assertThat(r.source()).isEqualTo("wdr-cpu (random weights)");
+        assertThat(r.inputSizePx()).isEqualTo(128);
+        assertThat(r.measurements()).hasSize(3).allSatisfy(m -> assertThat(m.medianMsPerImage()).isPositive());
+        assertThat(r.measurements().get(0).model()).isEqualTo("preset:wdr-cpu");
+        assertThatThrownBy(() -> InferenceBenchmark.runPreset("wdr-nope", InferenceBenchmark.Settings.defaults(), root))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wdr-darknet53");
+    }
+
+    @Test
     void aFloatRunIsTimedThreeWaysInChildProcesses() {
         Path run = QuantizeFixture.floatRun(root);
         Path work = root.resolve("bench");
