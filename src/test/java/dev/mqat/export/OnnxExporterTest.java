@@ -14,7 +14,9 @@ import dev.mqat.data.InputImage;
 import dev.mqat.export.onnx.OnnxProto.ModelProto;
 import dev.mqat.export.onnx.OnnxProto.NodeProto;
 import dev.mqat.export.onnx.OnnxProto.TensorProto;
+import dev.mqat.model.Architecture;
 import dev.mqat.model.HostArrays;
+import dev.mqat.model.ModelConfig;
 import dev.mqat.model.NetModule;
 import dev.mqat.model.PoseNet;
 import dev.mqat.quant.ActivationQuantMethod;
@@ -277,6 +279,28 @@ class OnnxExporterTest {
                 assertThat(maxAbsDiff(mqatOutputs(net, mgr), onnxOutputs(file)))
                         .as("max |ONNX Runtime - DJL|, STE 8-4-8 with %d-bit activations", bits).isLessThan(TOLERANCE);
             }
+        }
+    }
+
+    /**
+     * Five levels: the FPN's extra stride-2 convs (the first on C5, the next on Relu of the previous), random weights;
+     * half width so that the 1x1 levels still give the group norm two values per group.
+     */
+    @Test
+    void extraPyramidLevelsMatchMqat() {
+        ModelConfig config = new ModelConfig(Architecture.WDR_CPU, 64, 0.5, 1.0, 1, new int[] {8, 16, 32, 64, 128},
+                new double[] {16, 32, 64, 128, 256});
+        try (NDManager mgr = NDManager.newBaseManager(Device.cpu())) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed(5);
+            PoseNet net = PoseNet.create(config, mgr);
+            InferenceSetup base = InferenceSetup.of(floatRun);
+            InferenceSetup setup = new InferenceSetup(config, base.objects(), base.decoder(), base.pnp(),
+                    base.depthCorrection(), base.data());
+            Path file = root.resolve("five-levels.onnx");
+            OnnxExporter.export(net, setup, file, OnnxOptions.defaults());
+            assertThat(count(read(file), "Conv")).isEqualTo(convApplications(net));
+            assertThat(maxAbsDiff(mqatOutputs(net, mgr), onnxOutputs(file))).as("max |ONNX Runtime - DJL|, 5 levels")
+                    .isLessThan(TOLERANCE);
         }
     }
 
