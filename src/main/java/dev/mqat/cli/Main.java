@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             CompareCommand.class,
             DemoCommand.class,
             SynthCommand.class,
+            BenchInferCommand.class,
         })
 public final class Main implements Runnable {
 

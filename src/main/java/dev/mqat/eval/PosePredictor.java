@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import dev.mqat.data.BatchLoader;
 import dev.mqat.data.InputImage;
 import dev.mqat.geometry.CameraIntrinsics;
@@ -52,7 +51,7 @@ public final class PosePredictor {
      */
     public record Prediction(int classIndex, double confidence, Pose objectToCamera, int inliers, int correspondences) {}
 
-    private final PoseNet net;
+    private final PoseForward network;
     private final NDManager manager;
     private final CornerDecoder decoder;
     private final PnpSolver pnp;
@@ -72,10 +71,20 @@ public final class PosePredictor {
      */
     public PosePredictor(PoseNet net, NDManager manager, DecoderConfig decoderConfig, PnpConfig pnpConfig,
             double[][][] classCornersMm, int batchSize, DepthCorrection depthCorrection) {
-        this.net = net;
+        this(PoseForward.of(net, manager), manager, decoderConfig, pnpConfig, classCornersMm, batchSize, depthCorrection);
+    }
+
+    /**
+     * A predictor of any network that gives {@link PoseNet}'s raw outputs (an exported model in another runtime).
+     *
+     * @param manager manager of the per-batch input arrays (each batch lives in a scope)
+     */
+    public PosePredictor(PoseForward network, NDManager manager, DecoderConfig decoderConfig, PnpConfig pnpConfig,
+            double[][][] classCornersMm, int batchSize, DepthCorrection depthCorrection) {
+        this.network = network;
         this.manager = manager;
-        int size = net.config().inputSizePx();
-        AnchorGrid grid = net.anchorGrid(size, size);
+        int size = network.config().inputSizePx();
+        AnchorGrid grid = AnchorGrid.of(network.config(), size, size);
         this.decoder = new CornerDecoder(grid, decoderConfig);
         this.pnp = new PnpSolver(pnpConfig);
         this.classCornersMm = classCornersMm.clone();
@@ -89,10 +98,9 @@ public final class PosePredictor {
     /** Predictions for each image, in input order (an empty list where nothing was detected). */
     public List<List<Prediction>> predict(List<InputImage> images) {
         List<List<Prediction>> out = new ArrayList<>(images.size());
-        ParameterStore store = new ParameterStore(manager, false);
         for (int from = 0; from < images.size(); from += batchSize) {
             List<InputImage> batch = images.subList(from, Math.min(images.size(), from + batchSize));
-            List<List<CornerCorrespondences>> decoded = decodeViews(store, batch);
+            List<List<CornerCorrespondences>> decoded = decodeViews(batch);
             List<SecondLook> looks = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 InputImage image = batch.get(i);
@@ -111,7 +119,7 @@ public final class PosePredictor {
                 }
                 out.add(predictions);
             }
-            takeSecondLooks(store, looks);
+            takeSecondLooks(looks);
         }
         return out;
     }
@@ -125,7 +133,7 @@ public final class PosePredictor {
      * first pass's correspondences pooled with all the magnified views' (mapped back to the image); the pose
      * replaces the first-pass one when PnP finds one. An object not found again keeps its first-pass pose.
      */
-    private void takeSecondLooks(ParameterStore store, List<SecondLook> looks) {
+    private void takeSecondLooks(List<SecondLook> looks) {
         List<ZoomView> views = new ArrayList<>();
         for (SecondLook look : looks) {
             for (double zoom : zooms) {
@@ -136,7 +144,7 @@ public final class PosePredictor {
         for (int from = 0; from < views.size(); from += batchSize) {
             List<ZoomView> chunk = views.subList(from, Math.min(views.size(), from + batchSize));
             List<List<CornerCorrespondences>> decoded =
-                    decodeViews(store, chunk.stream().map(ZoomView::image).toList());
+                    decodeViews(chunk.stream().map(ZoomView::image).toList());
             for (int k = 0; k < chunk.size(); k++) {
                 int look = (from + k) / zooms.size();
                 for (CornerCorrespondences c : decoded.get(k)) {
@@ -178,7 +186,7 @@ public final class PosePredictor {
      * Per image, per detected class, the correspondences of every view ({@link DecoderConfig#rotations} quarter
      * turns, evenly spaced) mapped back to the image and pooled; a class found in any view is kept.
      */
-    private List<List<CornerCorrespondences>> decodeViews(ParameterStore store, List<InputImage> batch) {
+    private List<List<CornerCorrespondences>> decodeViews(List<InputImage> batch) {
         int s = batch.get(0).sizePx();
         List<Map<Integer, CornerCorrespondences>> pooled = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -190,7 +198,7 @@ public final class PosePredictor {
                 int turns = view * 4 / rotations;
                 List<List<CornerCorrespondences>> decoded;
                 try (NDScope viewScope = new NDScope()) {
-                    NDList outputs = net.forward(store, new NDList(QuarterTurns.turn(input, turns)), false);
+                    NDList outputs = network.forward(QuarterTurns.turn(input, turns));
                     decoded = decoder.decode(outputs, classCornersMm);
                 }
                 for (int i = 0; i < batch.size(); i++) {

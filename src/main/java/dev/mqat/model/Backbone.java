@@ -18,6 +18,15 @@ import java.util.List;
  */
 public final class Backbone extends ContainerBlock {
 
+    /** Negative slope of every LeakyReLU of the backbone (DarkNet's). Exporters rebuild the network from it. */
+    public static final float LEAKY_RELU_SLOPE = 0.1f;
+    /**
+     * Epsilon of every batch norm of the backbone ({@code <conv name>.bn}: parameters {@code gamma}, {@code beta},
+     * {@code running_mean}, {@code running_var}); inference computes
+     * {@code (x - running_mean) / sqrt(running_var + epsilon) * gamma + beta} per channel.
+     */
+    public static final float BATCH_NORM_EPSILON = 1e-5f;
+
     private final List<Block> stages = new ArrayList<>();
     private final Block stem;
     private final int[] outChannels;

@@ -21,7 +21,7 @@ import ai.djl.util.PairList;
  */
 final class BatchNorm2d extends AbstractBlock implements NamedBlock {
 
-    private static final float EPSILON = 1e-5f;
+    private static final float EPSILON = Backbone.BATCH_NORM_EPSILON;
     /** Weight of the new batch in the running statistics, in libtorch's convention. */
     private static final float MOMENTUM = 0.1f;
 

@@ -9,7 +9,7 @@ import ai.djl.util.PairList;
 /** DarkNet's unit: conv without bias, batch norm, LeakyReLU(0.1). The BN is named {@code <conv name>.bn}. */
 final class ConvBnLeaky extends ContainerBlock {
 
-    private static final float SLOPE = 0.1f;
+    private static final float SLOPE = Backbone.LEAKY_RELU_SLOPE;
 
     private final PoseConv2d conv;
     private final BatchNorm2d bn;

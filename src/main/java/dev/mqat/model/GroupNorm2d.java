@@ -20,7 +20,7 @@ import ai.djl.util.PairList;
  */
 final class GroupNorm2d extends AbstractBlock implements NamedBlock {
 
-    private static final float EPSILON = 1e-5f;
+    private static final float EPSILON = Head.GROUP_NORM_EPSILON;
 
     private final String name;
     private final int channels;

@@ -26,6 +26,12 @@ import java.util.List;
  */
 public final class Head extends ContainerBlock implements NamedBlock {
 
+    /**
+     * Epsilon of the towers' group norms ({@code head.<tower>.<i>.norm}: parameters {@code gamma}, {@code beta}); each
+     * sample's group of channels is normalised by its mean and biased variance. Exporters rebuild the network from it.
+     */
+    public static final float GROUP_NORM_EPSILON = 1e-5f;
+
     /** Prior probability of the focal-loss bias initialisation. */
     static final double PRIOR = 0.01;
 
@@ -72,6 +78,11 @@ public final class Head extends ContainerBlock implements NamedBlock {
     @Override
     public String name() {
         return "head";
+    }
+
+    /** Number of groups of every tower group norm. */
+    public int normGroups() {
+        return clsNorm.get(0).groups();
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.mqat.eval.EvaluationResult;
 import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseEvaluation;
 import dev.mqat.eval.PoseEvaluator;
+import dev.mqat.eval.PoseForward;
 import dev.mqat.eval.PosePredictor;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
@@ -66,27 +67,39 @@ public final class RunEvaluation {
      * @param data dataset folder; null means the one the model was trained on
      */
     public static Outcome evaluate(ModelSource model, Path data, String split) {
-        BopDataset dataset = BopDataset.open(data == null ? Path.of(model.data()) : data);
-        RunData set = RunData.load(dataset, split, model.model().inputSizePx(), 0);
-        List<PoseEstimate> estimates;
-        List<List<PosePredictor.Prediction>> predictions;
-        double perImage;
+        InferenceSetup setup = new InferenceSetup(model.model(), model.objects(), model.decoder(), model.pnp(),
+                model.depthCorrection(), model.data());
         try (NDManager manager = NDManager.newBaseManager(Devices.of(model.device()))) {
             PoseNet net = model.load(manager);
-            PosePredictor predictor = new PosePredictor(net, manager, model.decoder(), model.pnp(),
-                    RunObject.corners(model.objects()), 64, model.depthCorrection());
-            long t0 = System.nanoTime();
-            predictions = predictor.predict(set.images);
-            perImage = (System.nanoTime() - t0) / 1e9 / Math.max(1, set.images.size());
-            estimates = set.estimates(predictions, perImage);
+            return evaluate(setup, PoseForward.of(net, manager), manager, data, split,
+                    model.output("predictions-" + split + ".csv"), model.output("metrics-" + split + ".json"));
         }
-        Path csv = model.output("predictions-" + split + ".csv");
-        Bop19Csv.write(csv, estimates);
+    }
+
+    /**
+     * Evaluates any network that gives {@link PoseNet}'s raw outputs (mqat's own, or an exported model run by another
+     * runtime) with the decoder, PnP and metrics of {@link #evaluate(Path, Path, String)}.
+     *
+     * @param manager manager of the per-batch input arrays
+     * @param data dataset folder; null means {@link InferenceSetup#data()}
+     * @param predictionsCsv where the BOP19 predictions go
+     * @param metricsJson where the metrics go
+     */
+    public static Outcome evaluate(InferenceSetup setup, PoseForward network, NDManager manager, Path data, String split,
+            Path predictionsCsv, Path metricsJson) {
+        BopDataset dataset = BopDataset.open(data == null ? Path.of(setup.data()) : data);
+        RunData set = RunData.load(dataset, split, setup.model().inputSizePx(), 0);
+        PosePredictor predictor = new PosePredictor(network, manager, setup.decoder(), setup.pnp(),
+                RunObject.corners(setup.objects()), 64, setup.depthCorrection());
+        long t0 = System.nanoTime();
+        List<List<PosePredictor.Prediction>> predictions = predictor.predict(set.images);
+        double perImage = (System.nanoTime() - t0) / 1e9 / Math.max(1, set.images.size());
+        List<PoseEstimate> estimates = set.estimates(predictions, perImage);
+        Bop19Csv.write(predictionsCsv, estimates);
         PoseEvaluation evaluation = PoseEvaluator.evaluate(set.targets(), estimates);
-        Path json = model.output("metrics-" + split + ".json");
-        AtomicFiles.writeString(json, evaluation.result().toJson() + "\n");
-        return new Outcome(evaluation.result(), csv, json, perImage, set.images, predictions,
-                RunObject.corners(model.objects()));
+        AtomicFiles.writeString(metricsJson, evaluation.result().toJson() + "\n");
+        return new Outcome(evaluation.result(), predictionsCsv, metricsJson, perImage, set.images, predictions,
+                RunObject.corners(setup.objects()));
     }
 
     /** BOP object id of each class index of a run. */
