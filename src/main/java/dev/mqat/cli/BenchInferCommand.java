@@ -25,14 +25,14 @@ final class BenchInferCommand implements Runnable {
     CommonOptions common;
 
     @Option(names = "--model", paramLabel = "RUN|FILE",
-            description = "Run folder (float or quantized) or a .onnx file written by 'mqat export --format onnx'.")
+            description = SharedOptions.MODEL)
     Path model;
 
     @Option(names = "--arch", paramLabel = "NAME",
-            description = "Instead of --model: a preset network with random weights (timing only), e.g. wdr-darknet53.")
+            description = SharedOptions.ARCH)
     String arch;
 
-    @Option(names = "--batch", defaultValue = "1", description = "Images per forward. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = SharedOptions.BATCH)
     int batch;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
@@ -42,14 +42,14 @@ final class BenchInferCommand implements Runnable {
     @Option(names = "--runs", defaultValue = "100", description = "Timed forwards. Default: ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "20", description = "Untimed forwards first. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup-runs", defaultValue = "20", paramLabel = "N", description = "Untimed forwards first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Work folder for the exports and optimised graphs (default: RUN/bench-infer, or FILE's folder).")
     Path out;
 
-    @Option(names = "--json", description = "Print one JSON object.")
+    @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
     @Override

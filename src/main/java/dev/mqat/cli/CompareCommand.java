@@ -33,22 +33,22 @@ final class CompareCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", paramLabel = "RUN", description = "Trained float run folder (required unless --resume).")
+    @Option(names = "--model", paramLabel = "RUN", description = SharedOptions.MODEL)
     Path model;
 
     @Option(names = "--out", required = true, paramLabel = "CMP", description = "Comparison folder to create (or to continue with --resume).")
     Path out;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "BOP dataset folder (default: the one RUN trained on).")
+    @Option(names = "--data", paramLabel = "DIR", description = SharedOptions.DATA)
     Path data;
 
-    @Option(names = "--compression", defaultValue = "4,8", paramLabel = "LIST", description = "Whole-model size targets. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--compression", defaultValue = "4,8", paramLabel = "C", description = SharedOptions.COMPRESSION)
     String compression;
 
-    @Option(names = "--budget", defaultValue = "quick", paramLabel = "NAME", description = "quick (200 steps per fine-tune, 16 Hessian samples, depth calibration on 256 images) or paper (30 epochs per fine-tune, 64 samples). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--budget", defaultValue = "quick", paramLabel = "NAME", description = SharedOptions.BUDGET)
     String budget;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Steps of every fine-tune (overrides the budget's).")
+    @Option(names = "--stage-steps", paramLabel = "N", description = SharedOptions.STAGE_STEPS)
     Long steps;
 
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "Fine-tuning seeds per method (RUN's seed, then +1, ...); rows carry mean and spread. Default: ${DEFAULT-VALUE}.")
@@ -57,13 +57,13 @@ final class CompareCommand implements Runnable {
     @Option(names = "--methods", defaultValue = "fp,lsq,inq,mqat,hawq", paramLabel = "LIST", description = "Methods to compare (the FP control always runs). Default: ${DEFAULT-VALUE}.")
     String methods;
 
-    @Option(names = "--overlays", defaultValue = "4", paramLabel = "N", description = "Test images per run in the report's strips. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--report-images", defaultValue = "4", paramLabel = "N", description = "Test images per run in the report's strips. Default: ${DEFAULT-VALUE}.")
     int overlays;
 
-    @Option(names = "--resume", description = "Continue the comparison in --out with its stored settings (other options but --overlays and --json are ignored).")
+    @Option(names = "--resume", description = SharedOptions.RESUME)
     boolean resume;
 
-    @Option(names = "--json", description = "Print results.json's content instead of the verdict.")
+    @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
     @picocli.CommandLine.Spec
@@ -72,7 +72,7 @@ final class CompareCommand implements Runnable {
     @Override
     public void run() {
         if (overlays < 0) {
-            throw new UsageException("--overlays must be >= 0, found " + overlays);
+            throw new UsageException("--report-images must be >= 0, found " + overlays);
         }
         if (resume && !Files.isRegularFile(out.resolve(Comparison.SETTINGS))) {
             throw new UsageException("--resume: " + out + " is not a started comparison (no " + Comparison.SETTINGS
@@ -138,7 +138,7 @@ final class CompareCommand implements Runnable {
                     .withMethods(chosen);
             if (steps != null) {
                 if (steps <= 0) {
-                    throw new UsageException("--steps must be positive, found " + steps);
+                    throw new UsageException("--stage-steps must be positive, found " + steps);
                 }
                 s = s.withFineTune(SearchSettings.Budget.ofSteps(steps));
             }

@@ -27,7 +27,7 @@ final class DemoCommand implements Runnable {
     @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Comparison folder. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Steps of every fine-tune instead of the quick budget's 200 (a new demo only; a resumed one keeps its own).")
+    @Option(names = "--stage-steps", paramLabel = "N", description = SharedOptions.STAGE_STEPS)
     Long steps;
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mqat.cli;
 
+import dev.mqat.export.OnnxEvaluation;
 import dev.mqat.run.ModelSource;
 import dev.mqat.run.RunEvaluation;
 import dev.mqat.report.PredictionOverlay;
@@ -21,16 +22,16 @@ final class EvalCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder (from mqat train or mqat quantize), or a packed model file from mqat export.")
+    @Option(names = "--model", required = true, paramLabel = "RUN", description = SharedOptions.MODEL)
     Path run;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "BOP dataset folder (default: the one the run trained on).")
+    @Option(names = "--data", paramLabel = "DIR", description = SharedOptions.DATA)
     Path data;
 
-    @Option(names = "--split", defaultValue = "test", description = "Split to evaluate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT", description = SharedOptions.SPLIT)
     String split;
 
-    @Option(names = "--json", description = "Print exactly one JSON object (the format of 'mqat eval-poses --json').")
+    @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
     @Option(names = "--overlays", defaultValue = "0", paramLabel = "N", description = "Also write N images that have objects (fewer when the split has fewer) with every predicted (magenta) and ground-truth (green) box and its keypoints to RUN/overlays-<split>/ (FILE-overlays-<split>/ for a file).")
@@ -38,6 +39,10 @@ final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
+        if (run.getFileName() != null && run.getFileName().toString().endsWith(".onnx")) {
+            evaluateOnnx();
+            return;
+        }
         ModelSource model = ModelArgument.open(run);
         if (data != null && !Files.isDirectory(data)) {
             throw new UsageException("--data: dataset folder not found: " + data);
@@ -56,6 +61,25 @@ final class EvalCommand implements Runnable {
             List<Path> files = PredictionOverlay.writeAll(outcome, folder, overlays);
             System.err.println("wrote " + files.size() + " overlays to " + folder);
         }
+        print(outcome);
+    }
+
+    /** Scores an exported .onnx file through ONNX Runtime with mqat's decoder, PnP and metrics. */
+    private void evaluateOnnx() {
+        if (!Files.isRegularFile(run)) {
+            throw new UsageException("--model: file not found: " + run);
+        }
+        if (overlays > 0) {
+            throw new UsageException("--overlays: not available for a .onnx model");
+        }
+        try {
+            print(OnnxEvaluation.evaluate(run, data, split));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private void print(RunEvaluation.Outcome outcome) {
         if (json) {
             System.out.println(outcome.result().toJson());
         } else {

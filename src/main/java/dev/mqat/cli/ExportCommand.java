@@ -1,7 +1,5 @@
 package dev.mqat.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqat.export.ExportFormat;
 import dev.mqat.export.ExportReport;
 import dev.mqat.export.Exports;
@@ -27,19 +25,23 @@ final class ExportCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder (from mqat train, quantize or search).")
+    @Option(names = "--model", required = true, paramLabel = "RUN", description = SharedOptions.MODEL)
     Path run;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT", converter = FormatConverter.class,
-            description = "Output format: mqat (packed integer model).")
+            description = "Output format: mqat (packed integer model) or onnx (ONNX opset 21 with integer weights and QDQ; "
+                    + "docs/export-onnx.md).")
     ExportFormat format;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "File to write (replaced atomically).")
     Path out;
 
-    @Option(names = "--json", description = "Print one JSON object: {\"file\", \"format\", \"bytes\", \"plan\", "
-            + "\"manifest_bytes\", \"quantized_bytes\", \"uncounted_bytes\", \"fp32_bytes\"}.")
+    @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
+
+    /** What {@code export --json} prints (see {@link ExportReport} for each size). */
+    record Exported(String file, String format, long bytes, String plan, long manifestBytes, long quantizedBytes,
+            long uncountedBytes, long fp32Bytes) {}
 
     /** Parses {@code --format} case-insensitively, naming the choices when the value is none of them. */
     static final class FormatConverter implements ITypeConverter<ExportFormat> {
@@ -61,23 +63,20 @@ final class ExportCommand implements Runnable {
             throw new UsageException("--model: " + e.getMessage());
         }
         if (json) {
-            ObjectNode root = new ObjectMapper().createObjectNode();
-            root.put("file", r.file().toString());
-            root.put("format", r.format().key());
-            root.put("bytes", r.bytes());
-            root.put("plan", r.plan());
-            root.put("manifest_bytes", r.manifestBytes());
-            root.put("quantized_bytes", r.quantizedBytes());
-            root.put("uncounted_bytes", r.uncountedBytes());
-            root.put("fp32_bytes", r.fp32Bytes());
-            System.out.println(root.toString());
+            JsonOutput.print(new Exported(r.file().toString(), r.format().key(), r.bytes(), r.plan(), r.manifestBytes(),
+                    r.quantizedBytes(), r.uncountedBytes(), r.fp32Bytes()));
             return;
         }
         System.out.printf(Locale.ROOT, "wrote %s (%s, plan %s): %,d bytes%n", r.file(), r.format().key(), r.plan(), r.bytes());
         System.out.printf(Locale.ROOT, "  %,12d  quantized bytes of 'mqat size'%n", r.quantizedBytes());
-        System.out.printf(Locale.ROOT, "  %,12d  batch-norm running statistics and activation steps (not counted by 'mqat size')%n",
-                r.uncountedBytes());
-        System.out.printf(Locale.ROOT, "  %,12d  header and manifest%n", r.manifestBytes());
+        if (r.format() == ExportFormat.ONNX) {
+            System.out.printf(Locale.ROOT, "  %,12d  graph, names, metadata and batch-norm statistics (not counted by 'mqat size')%n",
+                    r.uncountedBytes());
+        } else {
+            System.out.printf(Locale.ROOT, "  %,12d  batch-norm running statistics and activation steps (not counted by 'mqat size')%n",
+                    r.uncountedBytes());
+            System.out.printf(Locale.ROOT, "  %,12d  header and manifest%n", r.manifestBytes());
+        }
         System.out.printf(Locale.ROOT, "fp32 size %,d bytes, %.2fx the file%n", r.fp32Bytes(), (double) r.fp32Bytes() / r.bytes());
     }
 }

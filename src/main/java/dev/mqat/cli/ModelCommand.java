@@ -47,7 +47,7 @@ final class ModelCommand implements Runnable {
         @Option(names = "--classes", defaultValue = "1", description = "Number of object classes (default 1).")
         int classes;
 
-        @Option(names = "--json", description = "Print one JSON object instead of the table.")
+        @Option(names = "--json", description = SharedOptions.JSON)
         boolean json;
 
         @Override
@@ -86,11 +86,10 @@ final class ModelCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder (from mqat train or mqat quantize), or a packed model file from mqat export.")
+        @Option(names = "--model", required = true, paramLabel = "RUN", description = SharedOptions.MODEL)
         Path run;
 
-        @Option(names = "--json", description = "Print one JSON object: {\"plan\": ..., \"layers\": [{\"name\", \"module\", "
-                + "\"bits\", \"scales\", \"distinct_values\", \"fraction_quantized\"}]}.")
+        @Option(names = "--json", description = SharedOptions.JSON)
         boolean json;
 
         @Override

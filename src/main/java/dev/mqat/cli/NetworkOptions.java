@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class NetworkOptions {
 
     @Option(names = "--arch", defaultValue = "wdr-cpu", paramLabel = "NAME",
-            description = "Network preset: wdr-cpu (128 px, CPU default) or wdr-darknet53 (paper scale). Default: ${DEFAULT-VALUE}.")
+            description = SharedOptions.ARCH)
     String arch;
 
     @Option(names = "--width", defaultValue = "1.0", paramLabel = "X",

@@ -24,13 +24,13 @@ final class PredictCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run folder, or a packed model file from mqat export.")
+    @Option(names = "--model", required = true, paramLabel = "RUN", description = SharedOptions.MODEL)
     Path run;
 
     @Option(names = "--camera", required = true, paramLabel = "fx,fy,cx,cy", description = "Intrinsics of the images, px.")
     String camera;
 
-    @Option(names = "--json", description = "Print one JSON object: {\"images\": [{\"image\": path, \"objects\": [{\"obj_id\", \"score\", \"R\", \"t_mm\", \"inliers\"}]}]}.")
+    @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files (PNG, JPEG).")

@@ -46,8 +46,8 @@ final class SearchCommand implements Runnable {
     @Option(names = "--data", paramLabel = "DIR", description = SharedOptions.DATA)
     Path data;
 
-    @Option(names = "--compression", defaultValue = "4", paramLabel = "C", description = "Whole-model size target: at most fp32 bytes / C. Default: ${DEFAULT-VALUE}.")
-    double compression;
+    @Option(names = "--compression", defaultValue = "4", paramLabel = "C", description = SharedOptions.COMPRESSION)
+    String compression;
 
     @Option(names = "--bits", defaultValue = "2,3,4,8", paramLabel = "LIST", description = "Candidate bit-widths of Phase C. Default: ${DEFAULT-VALUE}.")
     String bits;
@@ -56,7 +56,7 @@ final class SearchCommand implements Runnable {
             description = SharedOptions.QUANTIZER)
     QuantizerKind quantizer;
 
-    @Option(names = "--budget", defaultValue = "quick", paramLabel = "NAME", description = "quick (200 steps per probe and stage, 16 Hessian samples, depth calibration on 256 images: about 20 minutes on the shipped model with 2 cores) or paper (30 epochs each, 64 samples). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--budget", defaultValue = "quick", paramLabel = "NAME", description = SharedOptions.BUDGET)
     String budget;
 
     @Option(names = "--probe-steps", paramLabel = "N", description = "Steps of each probe and of the FP control (overrides --budget).")
@@ -167,7 +167,7 @@ final class SearchCommand implements Runnable {
             command.add("mqat");
             command.addAll(spec.commandLine().getParseResult().originalArgs());
             return new SearchSettings(model.toAbsolutePath().normalize(), data == null ? null
-                    : data.toAbsolutePath().normalize(), compression, candidates, quantizer, probe,
+                    : data.toAbsolutePath().normalize(), compressionTarget(), candidates, quantizer, probe,
                     stage, hessian, probeMargin, checkpointEvery,
                     depthCalibration == null ? preset.depthCalibrationImages : depthCalibration, command);
         } catch (IllegalArgumentException e) {
@@ -180,5 +180,15 @@ final class SearchCommand implements Runnable {
             throw new UsageException(option + " must be positive, found " + steps);
         }
         return SearchSettings.Budget.ofSteps(steps);
+    }
+
+    /** {@code --compression} as one number (compare takes a list; a search has one target). */
+    private double compressionTarget() {
+        try {
+            return Double.parseDouble(compression.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--compression '" + compression + "' is not one number (search has one target; "
+                    + "compare takes a list)");
+        }
     }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.TypeConversionException;
 final class SharedOptions {
     static final String DATA = "BOP dataset folder; a command that starts from a run reads the one the run trained on "
             + "unless this is given.";
-    static final String MODEL = "Run folder written by train, quantize or search.";
+    static final String MODEL = "Run folder written by train, quantize, search or compare; eval, predict and model "
+            + "inspect also take a packed .mqat file from mqat export, eval and bench-infer a .onnx file.";
     static final String SEED = "Root seed: the same seed on the same inputs gives the same result. Default: "
             + "${DEFAULT-VALUE}.";
     static final String RESUME = "Continue the work in --out where it stopped, from its last checkpoint.";
@@ -30,7 +31,16 @@ final class SharedOptions {
     static final String LR = "Base learning rate. Default: 4e-3 for train; for quantize a tenth of the run's.";
     static final String OPTIMIZER = "adam or sgd (momentum 0.9). Default: adam for train; for quantize the run's.";
     static final String QUANTIZER = "Weight quantizer: inq, lsq or ste. Default: ${DEFAULT-VALUE}.";
-    static final String STAGE_STEPS = "Fine-tuning steps of each quantization stage.";
+    static final String STAGE_STEPS = "Fine-tuning steps of each stage: every fine-tune of quantize, search, compare "
+            + "and demo (overrides a --budget).";
+    static final String COMPRESSION = "Whole-model size target C: at most fp32 bytes / C (compare takes a list such as "
+            + "4,8). Default: ${DEFAULT-VALUE}.";
+    static final String BUDGET = "quick (200 steps per fine-tune, 16 Hessian samples, depth calibration on 256 "
+            + "images; a search of the shipped model takes about 20 minutes on 2 cores) or paper (30 epochs per "
+            + "fine-tune, 64 samples). Default: ${DEFAULT-VALUE}.";
+    static final String BATCH = "Images per step (train) or per forward (bench-infer). Default: ${DEFAULT-VALUE}.";
+    static final String ARCH = "Network preset: wdr-cpu (128 px, CPU default) or wdr-darknet53 (paper scale); size "
+            + "and bench-infer take it instead of --model. Default: ${DEFAULT-VALUE}.";
     static final String CHECKPOINT_EVERY = "Write a resumable checkpoint every N steps, and validate there when the "
             + "command validates while training (0 = once per epoch; a --time-limit run only at its end). Default: "
             + "${DEFAULT-VALUE}.";

@@ -62,7 +62,7 @@ final class TrainCommand implements Runnable {
         String timeLimit;
     }
 
-    @Option(names = "--batch", defaultValue = "64", description = "Images per step. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = SharedOptions.BATCH)
     int batch;
 
     @Option(names = "--lr", defaultValue = "4e-3", paramLabel = "LR", description = SharedOptions.LR)

@@ -12,7 +12,15 @@ public enum ExportFormat {
      *
      * @see PackedModel
      */
-    MQAT;
+    MQAT,
+    /**
+     * ONNX opset 21: integer weight initializers with DequantizeLinear (INT4 at 4 bits or fewer, INT8 above),
+     * QuantizeLinear/DequantizeLinear pairs on activations the run fake-quantizes, the rest standard operators;
+     * ONNX Runtime runs it and {@code eval} scores it. Inputs, outputs and decoding: docs/export-onnx.md.
+     *
+     * @see OnnxExporter
+     */
+    ONNX;
 
     /** The name used on the command line and in messages ({@code mqat}). */
     public String key() {

@@ -34,7 +34,7 @@ class CompareCommandTest {
         assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--methods", "fp,hessian"),
                 "method 'hessian' is not one of fp, lsq, inq, mqat, hawq");
         assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--seeds", "0"), "seeds");
-        assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--steps", "0"), "--steps");
+        assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--stage-steps", "0"), "--stage-steps");
         assertOneLine(MainTest.run("compare", "--out", out, "--resume"), "not a started comparison");
         assertThat(Files.exists(Path.of(out))).as("nothing written on a usage error").isFalse();
     }
