@@ -29,7 +29,10 @@ class ReporterTest {
         assertThat(lines.get(1)).isEqualTo("stage 1 of 3");
     }
 
-    /** The library reports through {@link Reporter}; only the command line prints. */
+    /**
+     * The library reports through {@link Reporter}; only the command line prints, and the entry points of the child
+     * processes mqat starts itself (a {@code main} that answers its parent on stdout).
+     */
     @Test
     void noLibrarySourceWritesToTheConsole() throws IOException {
         Path main = Path.of("src/main/java/dev/mqat");
@@ -40,7 +43,8 @@ class ReporterTest {
                     continue;
                 }
                 String source = Files.readString(f);
-                if (source.contains("System.out") || source.contains("System.err")) {
+                boolean childProcess = source.contains("public static void main(String[] args)");
+                if (!childProcess && (source.contains("System.out") || source.contains("System.err"))) {
                     printing.add(main.relativize(f).toString());
                 }
             }

@@ -123,10 +123,31 @@ class ExportCommandTest {
     }
 
     @Test
+    void onnxExportIsScoredByEvalThroughOnnxRuntimeLikeTheRun() throws IOException {
+        Path onnx = tmp.resolve("q828.onnx");
+        Object[] e = MainTest.run("export", "--model", qrun.toString(), "--format", "onnx", "--out", onnx.toString(),
+                "--json");
+        assertThat(e[0]).as("export stderr: %s", e[1]).isEqualTo(0);
+        JsonNode r = JSON.readTree((String) e[2]);
+        assertThat(r.get("format").asText()).isEqualTo("onnx");
+        assertThat(r.get("bytes").asLong()).isEqualTo(Files.size(onnx));
+        assertThat(r.get("plan").asText()).isEqualTo("backbone=8,fpn=2,head=8");
+        Object[] viaOrt = MainTest.run("eval", "--model", onnx.toString(), "--json");
+        assertThat(viaOrt[0]).as("eval of the .onnx stderr: %s", viaOrt[1]).isEqualTo(0);
+        Object[] own = MainTest.run("eval", "--model", qrun.toString(), "--json");
+        assertThat(own[0]).as("eval of the run stderr: %s", own[1]).isEqualTo(0);
+        JsonNode a = JSON.readTree((String) viaOrt[2]).path("overall");
+        JsonNode b = JSON.readTree((String) own[2]).path("overall");
+        assertThat(a.path("adi_01d").asDouble()).as("ADI-0.1d through ONNX Runtime against the run's own")
+                .isCloseTo(b.path("adi_01d").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(a.path("count").asInt()).isEqualTo(b.path("count").asInt()).isPositive();
+    }
+
+    @Test
     void usageErrorsExit2() {
-        Object[] onnx = MainTest.run("export", "--model", qrun.toString(), "--format", "onnx", "--out", "x.onnx");
-        assertThat(onnx[0]).isEqualTo(2);
-        assertThat((String) onnx[1]).contains("onnx").contains("mqat");
+        Object[] tflite = MainTest.run("export", "--model", qrun.toString(), "--format", "tflite", "--out", "x.tflite");
+        assertThat(tflite[0]).isEqualTo(2);
+        assertThat((String) tflite[1]).contains("tflite").contains("mqat, onnx");
         Object[] notRun = MainTest.run("export", "--model", tmp.resolve("nothing").toString(), "--format", "mqat",
                 "--out", tmp.resolve("n.mqat").toString());
         assertThat(notRun[0]).isEqualTo(2);
