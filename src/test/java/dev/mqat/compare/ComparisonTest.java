@@ -3,6 +3,7 @@ package dev.mqat.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mqat.TestFiles;
 import dev.mqat.eval.EvaluationResult;
 import dev.mqat.report.ComparisonReport;
 import java.awt.image.BufferedImage;
@@ -138,7 +139,7 @@ class ComparisonTest {
     @Test
     void aResumeRedoesOnlyWhatIsNotFinished() throws IOException {
         Path copy = root.resolve("cmp-resumed");
-        copyTree(cmp, copy);
+        TestFiles.copyTree(cmp, copy);
         Files.delete(copy.resolve(ComparisonResults.FILE));
         // the LSQ run as if killed after its last stage, before its test evaluation
         Files.delete(copy.resolve("lsq-8bit/checkpoints/best.ckpt"));
@@ -214,18 +215,5 @@ class ComparisonTest {
             }
         }
         return out;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mqat.TestFiles;
 import dev.mqat.eval.EvaluationResult;
 import dev.mqat.model.PoseConv2d;
 import dev.mqat.model.PoseNet;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,7 +134,7 @@ class LayerwiseMixedPrecisionTest {
     @Test
     void aResumedRunEndsWithTheSameDecisionsAndWeightsWithoutSamplingAgain() throws IOException {
         Path copy = root.resolve("hawq-resumed");
-        copyTree(out, copy);
+        TestFiles.copyTree(out, copy);
         // as if killed during the fine-tune's last step, after the Omega table was written
         Files.delete(copy.resolve("layerwise/qat/stages/1-backbone+fpn+head/stage.ckpt"));
         Files.delete(copy.resolve("layerwise/qat/checkpoints/best.ckpt"));
@@ -191,18 +191,5 @@ class LayerwiseMixedPrecisionTest {
         assertThat(d.sourceRun().isAbsolute()).isTrue();
         assertThat(LayerwiseSettings.defaults(floatRun, out, 4).budget()).isEqualTo(SearchSettings.Budget.ofSteps(200));
         assertThat(LayerwiseSettings.defaults(floatRun, out, 4).hessianSamples()).isEqualTo(16);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

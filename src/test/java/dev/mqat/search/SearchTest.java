@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mqat.TestFiles;
 import dev.mqat.eval.EvaluationResult;
 import dev.mqat.model.NetModule;
 import dev.mqat.quant.BitPlan;
@@ -20,7 +21,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +96,7 @@ class SearchTest {
     @Test
     void aResumedSearchEndsWithTheSameDecisionsAndWeights() throws IOException {
         Path copy = root.resolve("s2");
-        copyTree(searched, copy);
+        TestFiles.copyTree(searched, copy);
         // as if killed during the last gradated stage, before the Hessian was written, and during a probe
         String last = "3-" + result.flow().get(2);
         Files.delete(copy.resolve("search/gradated/stages/" + last + "/stage.ckpt"));
@@ -163,18 +163,5 @@ class SearchTest {
     private static void dropEndLine(Path log) throws IOException {
         List<String> kept = Files.readAllLines(log).stream().filter(l -> !l.contains("\"event\":\"end\"")).toList();
         Files.write(log, kept);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
