@@ -66,4 +66,9 @@ public final class AtomicFiles {
     public static void writeString(Path target, String text) {
         write(target, text.getBytes(StandardCharsets.UTF_8));
     }
+
+    /** Copies the file {@code from} to {@code target} atomically, creating parent folders. */
+    public static void copy(Path from, Path target) {
+        write(target, out -> Files.copy(from, out));
+    }
 }

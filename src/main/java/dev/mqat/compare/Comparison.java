@@ -467,13 +467,13 @@ public final class Comparison {
 
     /** Applies {@code f} to each number across the objects; {@code keepCounts}: equal integers are kept as they are. */
     private static JsonNode combine(List<JsonNode> nodes, boolean keepCounts,
-            java.util.function.ToDoubleFunction<double[]> f) {
+            java.util.function.ToDoubleFunction<double[]> statistic) {
         JsonNode first = nodes.get(0);
         if (first.isObject()) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             for (Iterator<String> it = first.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                out.set(k, combine(nodes.stream().map(n -> n.path(k)).toList(), keepCounts, f));
+                out.set(k, combine(nodes.stream().map(n -> n.path(k)).toList(), keepCounts, statistic));
             }
             return out;
         }
@@ -481,7 +481,7 @@ public final class Comparison {
             com.fasterxml.jackson.databind.node.ArrayNode out = JsonNodeFactory.instance.arrayNode();
             for (int i = 0; i < first.size(); i++) {
                 int index = i;
-                out.add(combine(nodes.stream().map(n -> n.path(index)).toList(), keepCounts, f));
+                out.add(combine(nodes.stream().map(n -> n.path(index)).toList(), keepCounts, statistic));
             }
             return out;
         }
@@ -495,6 +495,6 @@ public final class Comparison {
             }
             values[i] = nodes.get(i).asDouble();
         }
-        return JsonNodeFactory.instance.numberNode(f.applyAsDouble(values));
+        return JsonNodeFactory.instance.numberNode(statistic.applyAsDouble(values));
     }
 }

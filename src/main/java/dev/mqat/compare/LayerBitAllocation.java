@@ -138,7 +138,7 @@ public record LayerBitAllocation(BitPlan plan, Map<String, Integer> bitsByLayer,
             long[][] bytes = new long[curved.size()][];
             for (int k = 0; k < curved.size(); k++) {
                 LayerSensitivity s = sensitivities.get(curved.get(k));
-                costs[k] = candidates.stream().mapToDouble(b -> s.omega().get(b)).toArray();
+                costs[k] = candidates.stream().mapToDouble(bits -> s.omega().get(bits)).toArray();
                 bytes[k] = weights[curved.get(k)];
             }
             KnapsackSolver.Solution omega = KnapsackSolver.solve(costs, bytes, budgetBytes - constant - flatLightest);
@@ -157,7 +157,8 @@ public record LayerBitAllocation(BitPlan plan, Map<String, Integer> bitsByLayer,
             long[][] bytes = new long[flat.size()][];
             for (int k = 0; k < flat.size(); k++) {
                 bytes[k] = weights[flat.get(k)];
-                costs[k] = Arrays.stream(bytes[k]).mapToDouble(w -> -w).toArray();
+                // the most bytes: cost is minus the layer's bytes at each choice
+                costs[k] = Arrays.stream(bytes[k]).mapToDouble(layerBytes -> -layerBytes).toArray();
             }
             KnapsackSolver.Solution fill = KnapsackSolver.solve(costs, bytes, budgetBytes - constant - curvedBytes);
             int[] c = fill.choice();

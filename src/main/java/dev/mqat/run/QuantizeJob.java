@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mqat.AtomicFiles;
 import dev.mqat.Progress;
 import dev.mqat.Reporter;
 import dev.mqat.RunLog;
@@ -31,8 +32,6 @@ import dev.mqat.train.OptimizerKind;
 import dev.mqat.train.PoseObjective;
 import dev.mqat.train.PoseTrainer;
 import dev.mqat.train.TrainConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,21 +156,12 @@ public final class QuantizeJob {
      * that is their result this way.
      */
     public static void publish(Path qrun, Path runDir) {
-        try {
-            for (Path rel : List.of(Path.of("config.json"), Path.of("checkpoints", "best.ckpt"),
-                    Path.of("metrics-test.json"), Path.of("predictions-test.csv"))) {
-                Path from = qrun.resolve(rel);
-                if (Files.isRegularFile(from)) {
-                    Path to = runDir.resolve(rel);
-                    Files.createDirectories(to.getParent());
-                    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-                    Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                }
+        for (Path rel : List.of(Path.of("config.json"), Path.of("checkpoints", "best.ckpt"),
+                Path.of("metrics-test.json"), Path.of("predictions-test.csv"))) {
+            Path from = qrun.resolve(rel);
+            if (Files.isRegularFile(from)) {
+                AtomicFiles.copy(from, runDir.resolve(rel));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(runDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -535,19 +525,12 @@ public final class QuantizeJob {
             }
         }
         Path to = stageCheckpoint(qrun, q, 0);
-        try {
-            Files.createDirectories(to.getParent());
-            Path csv = from.resolveSibling(VAL_PREDICTIONS);
-            if (Files.isRegularFile(csv)) {
-                Files.copy(csv, to.resolveSibling(VAL_PREDICTIONS));
-            }
-            // the checkpoint last, through a temporary name: its presence is what marks the stage finished
-            Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-            Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(to + ": " + e.getMessage(), e);
+        Path csv = from.resolveSibling(VAL_PREDICTIONS);
+        if (Files.isRegularFile(csv)) {
+            AtomicFiles.copy(csv, to.resolveSibling(VAL_PREDICTIONS));
         }
+        // the checkpoint last: its presence is what marks the stage finished
+        AtomicFiles.copy(from, to);
     }
 
     /**

@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -460,7 +459,7 @@ public final class Search {
             if (d.withCompression(s.compression()).equals(new SearchSettings(s.sourceRun(), s.data(), s.compression(),
                     s.bits(), s.quantizer(), s.probe(), s.stage(), s.hessian(), s.probeMarginPoints(),
                     s.checkpointEverySteps(), s.depthCalibrationImages(), d.command(), s.fineTuneSeed()))) {
-                copyFile(donor.resolve(WORK).resolve(HESSIAN), work.resolve(HESSIAN));
+                AtomicFiles.copy(donor.resolve(WORK).resolve(HESSIAN), work.resolve(HESSIAN));
             }
         }
         return taken;
@@ -482,22 +481,11 @@ public final class Search {
                 boolean trainerState = rel.getNameCount() > 3 && rel.getName(0).toString().equals("stages")
                         && rel.getName(2).toString().equals("checkpoints");
                 if (!trainerState) { // a finished stage's resumable trainer checkpoints are not needed again
-                    copyFile(f, to.resolve(rel.toString()));
+                    AtomicFiles.copy(f, to.resolve(rel.toString()));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(from + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void copyFile(Path from, Path to) {
-        try {
-            Files.createDirectories(to.getParent());
-            Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-            Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(to + ": " + e.getMessage(), e);
         }
     }
 
