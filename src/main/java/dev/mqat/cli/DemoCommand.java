@@ -7,7 +7,6 @@ import dev.mqat.report.ComparisonReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show what mqat does, from a fresh clone: writes the default dataset to data/swisscube-synth "
                 + "if it is not there (as 'mqat synth --out data/swisscube-synth' does), then runs 'mqat compare "
-                + "--model models/wdr-cpu-synth --budget quick --compression 4,8' into --out and prints where "
+                + "--model models/wdr-cpu-synth --budget quick --compression 4,8 --stage-steps " + Demo.STEPS + "' into --out and prints where "
                 + "report.html is.",
             "Run it from the project folder. Running it again resumes where it stopped; a finished demo only "
                     + "rewrites the report."})
@@ -41,17 +40,8 @@ final class DemoCommand implements Runnable {
         }
         if (!Demo.datasetReady(Demo.DATA)) {
             System.err.println("demo: writing the default dataset to " + Demo.DATA);
-            try {
-                Demo.writeDataset(Demo.DATA, Runtime.getRuntime().availableProcessors(), (done, total, seconds) -> {
-                    double rate = seconds > 0 ? done / seconds : 0;
-                    System.err.printf(Locale.ROOT, "\rsynth %d/%d images  %.0f images/s  ETA %s   ", done, total,
-                            rate, rate > 0 ? dev.mqat.Durations.format(java.time.Duration.ofSeconds(
-                                    Math.round((total - done) / rate))) : "?");
-                    System.err.flush();
-                });
-            } finally {
-                System.err.println();
-            }
+            Demo.writeDataset(Demo.DATA, Runtime.getRuntime().availableProcessors(), SynthCommand.progressPrinter(
+                    dev.mqat.synth.SynthConfig.defaults()));
         }
         boolean resume = Files.isRegularFile(out.resolve(Comparison.SETTINGS));
         System.err.println(resume ? "demo: resuming " + out : "demo: comparing into " + out);

@@ -71,6 +71,9 @@ final class SearchCommand implements Runnable {
     @Option(names = "--depth-calibration", paramLabel = "IMAGES", description = SharedOptions.DEPTH_CALIBRATION)
     Integer depthCalibration;
 
+    @Option(names = "--val-images", paramLabel = "N", description = SharedOptions.VAL_IMAGES)
+    Integer valImages;
+
     @Option(names = "--probe-margin", defaultValue = "0", paramLabel = "PTS", description = "A probe beats FP only when it exceeds the control by more than PTS points of validation ADI-0.1d. Default: ${DEFAULT-VALUE}.")
     double probeMargin;
 
@@ -169,7 +172,8 @@ final class SearchCommand implements Runnable {
             return new SearchSettings(model.toAbsolutePath().normalize(), data == null ? null
                     : data.toAbsolutePath().normalize(), compressionTarget(), candidates, quantizer, probe,
                     stage, hessian, probeMargin, checkpointEvery,
-                    depthCalibration == null ? preset.depthCalibrationImages : depthCalibration, command);
+                    depthCalibration == null ? preset.depthCalibrationImages : depthCalibration,
+                    valImages == null ? preset.validationImages : valImages, command);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -50,6 +50,8 @@ final class SharedOptions {
             + "preset's), the images written for synth (default 128).";
     static final String DEPTH_CALIBRATION = "Unaugmented images the depth correction is fitted on (0 = raw PnP "
             + "poses). Default: 1024 (search: its --budget's).";
+    static final String VAL_IMAGES = "Validation images that score each checkpoint or fine-tune: the first N of "
+            + "the val split (0 = all of it). Default: all (search: its --budget's).";
     static final String DEPTH_CALIBRATION_SPLIT = "Split the depth correction is fitted on: train (the first images "
             + "of a fixed shuffle) or val (images the network never trained on; its val score is then optimistic). "
             + "Default: train (calibrate-depth: the split the run's config.json names).";

@@ -3,6 +3,7 @@ package dev.mqat.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqat.geometry.Mesh;
 import dev.mqat.geometry.PlyFormat;
+import dev.mqat.Progress;
 import dev.mqat.synth.CubeSatModel;
 import dev.mqat.synth.DepthSampling;
 import dev.mqat.synth.SplitFractions;
@@ -117,12 +118,7 @@ final class SynthCommand implements Runnable {
         }
         Mesh object = mesh == null ? CubeSatModel.mesh() : PlyFormat.read(mesh);
         String objectName = mesh == null ? Synthesizer.EMBEDDED_OBJECT_NAME : Synthesizer.fileObjectName(mesh);
-        SynthSummary s;
-        try {
-            s = Synthesizer.generate(object, objectName, config, out, threadCount, SynthCommand::printProgress);
-        } finally {
-            System.err.println(); // end the progress line, also before an error message
-        }
+        SynthSummary s = Synthesizer.generate(object, objectName, config, out, threadCount, progressPrinter(config));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("out", out.toString());
@@ -159,16 +155,9 @@ final class SynthCommand implements Runnable {
         }
     }
 
-    private static void printProgress(int done, int total, double seconds) {
-        double rate = seconds > 0 ? done / seconds : 0;
-        String eta = rate > 0 ? formatSeconds((total - done) / rate) : "?";
-        System.err.printf(Locale.ROOT, "\rsynth %d/%d images  %.0f images/s  ETA %s   ", done, total, rate, eta);
-        System.err.flush();
-    }
-
-    private static String formatSeconds(double s) {
-        long t = Math.round(s);
-        return t >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
-                : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
+    /** The progress lines of writing a dataset, as every long job prints them ({@link Progress}). */
+    static Synthesizer.Progress progressPrinter(SynthConfig config) {
+        Progress line = new Progress("synth", config.imageCount(), "img");
+        return (done, total, seconds) -> line.update(done, "");
     }
 }

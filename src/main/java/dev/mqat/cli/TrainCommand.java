@@ -104,8 +104,8 @@ final class TrainCommand implements Runnable {
                     + "linear above. Default: ${DEFAULT-VALUE} (WDR's is " + LossConfig.DEFAULT_SMOOTH_L1_KNEE + ").")
     double smoothL1Knee;
 
-    @Option(names = "--val-images", defaultValue = "0", paramLabel = "N", description = "Validation images used for model selection (0 = the whole val split). Default: ${DEFAULT-VALUE}.")
-    int valImages;
+    @Option(names = "--val-images", defaultValue = "0", paramLabel = "N", description = SharedOptions.VAL_IMAGES)
+    Integer valImages;
 
     @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "STEPS", description = SharedOptions.CHECKPOINT_EVERY)
     long checkpointEvery;

@@ -110,11 +110,7 @@ public final class Comparison {
                     listener.log(line);
                     progress.run();
                 });
-                case LAYERWISE -> () -> layerwise(dir, listener, () -> LayerwiseMixedPrecision.run(new LayerwiseSettings(s.sourceRun(), s.data(), dir,
-                        job.compression(), LayerwiseSettings.DEFAULT_BITS, Math.max(2, s.hessianSamples()), s.fineTune(),
-                        Granularity.PER_TENSOR, s.checkpointEverySteps(), s.depthCalibrationImages(),
-                        job.seed() == 1 ? RunConfig.read(s.sourceRun()).train().seed() : s.fineTuneSeed(job.seed()),
-                        Files.isDirectory(dir.resolve(LayerwiseMixedPrecision.WORK)), s.command()), listener::log));
+                case LAYERWISE -> () -> layerwise(s, cmp, job, jobs, listener);
             };
             work.run();
             progress.run();
@@ -215,13 +211,30 @@ public final class Comparison {
         QuantizeJob.run(config, dir, Files.isRegularFile(RunConfig.file(dir)), true);
     }
 
-    /** Runs (or continues) a layer-wise baseline, or leaves it alone when its {@code layerwise.json} is written. */
-    private static void layerwise(Path dir, Listener listener, Runnable run) {
+    /**
+     * Runs (or continues) a layer-wise baseline, or leaves it alone when its {@code layerwise.json} is written. A new
+     * run after its seed's first takes that one's Hessian traces and layer costs, which do not depend on the target.
+     */
+    private static void layerwise(ComparisonSettings s, Path cmp, Job job, List<Job> jobs, Listener listener) {
+        Path dir = cmp.resolve(job.folder());
         if (Files.isRegularFile(dir.resolve(LayerwiseMixedPrecision.RESULT))) {
             listener.log("compare: " + dir.getFileName() + " is finished");
             return;
         }
-        run.run();
+        LayerwiseSettings settings = new LayerwiseSettings(s.sourceRun(), s.data(), dir, job.compression(),
+                LayerwiseSettings.DEFAULT_BITS, Math.max(2, s.hessianSamples()), s.fineTune(), Granularity.PER_TENSOR,
+                s.checkpointEverySteps(), s.depthCalibrationImages(), s.validationImages(),
+                job.seed() == 1 ? RunConfig.read(s.sourceRun()).train().seed() : s.fineTuneSeed(job.seed()),
+                Files.isDirectory(dir.resolve(LayerwiseMixedPrecision.WORK)), s.command());
+        if (!settings.resume() && !job.firstOfSeed()) {
+            Path donor = cmp.resolve(jobs.stream().filter(j -> j.method() == Method.LAYERWISE
+                    && j.seed() == job.seed() && j.firstOfSeed()).findFirst().orElseThrow().folder());
+            if (LayerwiseMixedPrecision.startWith(settings, donor)) {
+                listener.log("compare: " + job.folder() + " takes the Hessian traces of " + donor.getFileName());
+            }
+            settings = settings.withResume(true);
+        }
+        LayerwiseMixedPrecision.run(settings, listener::log);
     }
 
     /**

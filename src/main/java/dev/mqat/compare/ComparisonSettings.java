@@ -24,13 +24,15 @@ import java.util.Locale;
  * @param fineTune steps or epochs of every fine-tune
  * @param hessianSamples most Hutchinson samples of the search's Hessian traces
  * @param depthCalibrationImages training images each fine-tune refits the depth correction on (0: the source's)
+ * @param validationImages validation images each fine-tune is scored on, the first of the val split (0: all)
  * @param seeds fine-tuning seeds per method: seed {@code k} (from 1) fine-tunes with the source run's seed plus
  *     {@code k - 1}, so the first seed's runs are exactly what {@code mqat search} and {@code mqat quantize} make
  * @param checkpointEverySteps resumable checkpoint inside each fine-tune every N steps
  * @param command the command line, recorded in every run folder's config
  */
 public record ComparisonSettings(Path sourceRun, Path data, List<Double> compressions, List<Method> methods,
-        String budget, SearchSettings.Budget fineTune, int hessianSamples, int depthCalibrationImages, int seeds,
+        String budget, SearchSettings.Budget fineTune, int hessianSamples, int depthCalibrationImages,
+        int validationImages, int seeds,
         long checkpointEverySteps, List<String> command) {
 
     /** Candidate bit-widths of the search's Phase C, as {@code mqat search}'s default. */
@@ -73,6 +75,9 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
             throw new IllegalArgumentException("depth calibration: expected >= 0 images, found "
                     + depthCalibrationImages);
         }
+        if (validationImages < 0) {
+            throw new IllegalArgumentException("validation images: expected >= 0, found " + validationImages);
+        }
         if (seeds < 1) {
             throw new IllegalArgumentException("seeds: expected >= 1, found " + seeds);
         }
@@ -89,19 +94,19 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
             SearchSettings.Preset preset, int seeds, List<String> command) {
         return new ComparisonSettings(sourceRun, data, compressions, List.of(Method.values()),
                 preset.name().toLowerCase(Locale.ROOT), preset.stage, preset.hessianSamples,
-                preset.depthCalibrationImages, seeds, 50, command);
+                preset.depthCalibrationImages, preset.validationImages, seeds, 50, command);
     }
 
     /** These settings with another budget of every fine-tune (the preset's name is kept, for the record). */
     public ComparisonSettings withFineTune(SearchSettings.Budget b) {
         return new ComparisonSettings(sourceRun, data, compressions, methods, budget, b, hessianSamples,
-                depthCalibrationImages, seeds, checkpointEverySteps, command);
+                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command);
     }
 
     /** These settings comparing only {@code only} (and the FP control). */
     public ComparisonSettings withMethods(List<Method> only) {
         return new ComparisonSettings(sourceRun, data, compressions, only, budget, fineTune, hessianSamples,
-                depthCalibrationImages, seeds, checkpointEverySteps, command);
+                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command);
     }
 
     /**
@@ -121,7 +126,7 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
     public SearchSettings search(double compression, int seed) {
         return new SearchSettings(sourceRun, data, compression, SEARCH_BITS, SEARCH_QUANTIZER, fineTune, fineTune,
                 HessianTrace.Settings.defaults().withMaxSamples(hessianSamples), 0, checkpointEverySteps,
-                depthCalibrationImages, command, seed == 1 ? null : fineTuneSeed(seed));
+                depthCalibrationImages, validationImages, command, seed == 1 ? null : fineTuneSeed(seed));
     }
 
     /** The training seed of seed {@code k}'s fine-tunes: the source run's plus {@code k - 1}. */

@@ -25,6 +25,11 @@ public final class Demo {
     public static final Path OUT = Path.of("runs", "demo");
     /** The targets of the demo. */
     public static final List<Double> COMPRESSIONS = List.of(4.0, 8.0);
+    /**
+     * Steps of every fine-tune of the demo: half the quick budget's, so that its 16 fine-tunes, 9 test evaluations,
+     * two Hessian estimates and the dataset fit 20 minutes on 2 cores (docs/compare.md has the measured time).
+     */
+    public static final long STEPS = 100;
 
     private Demo() {}
 
@@ -45,13 +50,14 @@ public final class Demo {
     }
 
     /**
-     * The comparison the demo runs: every method at 4x and 8x, the quick budget, one seed.
+     * The comparison the demo runs: every method at 4x and 8x, the quick budget with {@link #STEPS} steps per
+     * fine-tune, one seed.
      *
-     * @param steps steps of every fine-tune, null for the quick budget's
+     * @param steps steps of every fine-tune, null for {@link #STEPS}
      */
     public static ComparisonSettings settings(Path model, Path data, Long steps, List<String> command) {
         ComparisonSettings s = ComparisonSettings.of(model.toAbsolutePath().normalize(),
                 data.toAbsolutePath().normalize(), COMPRESSIONS, SearchSettings.Preset.QUICK, 1, command);
-        return steps == null ? s : s.withFineTune(SearchSettings.Budget.ofSteps(steps));
+        return s.withFineTune(SearchSettings.Budget.ofSteps(steps == null ? STEPS : steps));
     }
 }

@@ -145,7 +145,8 @@ public final class LayerwiseMixedPrecision {
             log.accept("layerwise: " + (started ? "continuing" : "starting") + " the LSQ fine-tune of every layer, "
                     + s.budget());
             RunConfig config = QuantizeJob.configFor(source, s.data(), q, null, null, s.command());
-            config = QuantizeJob.withDepthCalibrationImages(config, s.depthCalibrationImages());
+            config = QuantizeJob.withValidationImages(QuantizeJob.withDepthCalibrationImages(config,
+                    s.depthCalibrationImages()), s.validationImages());
             config = config.withTrain(config.train().withSeed(s.seed()));
             tuned = QuantizeJob.run(config, qat, started, true);
         }
@@ -184,6 +185,37 @@ public final class LayerwiseMixedPrecision {
     public static LayerBitAllocation allocation(LayerwiseSettings settings, Consumer<String> log) {
         LayerwiseSettings s = begin(settings);
         return allocate(s, s.out().resolve(WORK), log).allocation();
+    }
+
+    /**
+     * Starts the run of {@code settings} (new or empty folder) with the Hessian traces and layer costs of the started
+     * run {@code donor}, when the donor measured them with the same settings but for the size target: they depend
+     * on the source network, the sampling and the candidate bits, not on the target. {@link #run} with
+     * {@code resume} then continues it.
+     *
+     * @return whether the traces were taken
+     */
+    public static boolean startWith(LayerwiseSettings settings, Path donor) {
+        LayerwiseSettings s = begin(settings.withResume(false));
+        Path from = donor.resolve(WORK);
+        if (!Files.isRegularFile(from.resolve(SETTINGS)) || !Files.isRegularFile(from.resolve(HESSIAN))
+                || !Files.isRegularFile(from.resolve(SENSITIVITY))) {
+            return false;
+        }
+        LayerwiseSettings d;
+        try {
+            d = JSON.readValue(from.resolve(SETTINGS).toFile(), LayerwiseSettings.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(from.resolve(SETTINGS) + ": " + e.getMessage(), e);
+        }
+        LayerwiseSettings asDonor = s.withCompression(d.compression());
+        if (firstDifference(d, asDonor) != null) {
+            return false;
+        }
+        Path work = s.out().resolve(WORK);
+        AtomicFiles.copy(from.resolve(HESSIAN), work.resolve(HESSIAN));
+        AtomicFiles.copy(from.resolve(SENSITIVITY), work.resolve(SENSITIVITY));
+        return true;
     }
 
     /** Reads {@code layerwise.json} of a finished run folder. */

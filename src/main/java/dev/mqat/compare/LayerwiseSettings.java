@@ -27,6 +27,8 @@ import java.util.List;
  * @param checkpointEverySteps resumable checkpoint inside the fine-tune every N steps (0: once per epoch; default 50)
  * @param depthCalibrationImages training images the fine-tune refits the depth correction on when the source has
  *     one (0: the source run's count; default 256, the quick budget's)
+ * @param validationImages validation images the fine-tune is scored on, the first of the val split (0: all;
+ *     default 256, the quick budget's)
  * @param seed seeds the Hessian sampling and the fine-tune's training (default the source run's training seed)
  * @param resume continue the run in {@code out} when it is started (its stored settings must equal these but for
  *     {@code resume}); start it otherwise
@@ -34,9 +36,9 @@ import java.util.List;
  */
 public record LayerwiseSettings(Path sourceRun, Path data, Path out, double compression, List<Integer> bits,
         int hessianSamples, SearchSettings.Budget budget, Granularity granularity, long checkpointEverySteps,
-        int depthCalibrationImages, long seed, boolean resume, List<String> command) {
+        int depthCalibrationImages, int validationImages, long seed, boolean resume, List<String> command) {
 
-    /** The candidate bit-widths of HAWQ-V3's experiments and of issue 23. */
+    /** The candidate bit-widths of HAWQ-V3's experiments. */
     public static final List<Integer> DEFAULT_BITS = List.of(2, 4, 8);
 
     public LayerwiseSettings {
@@ -76,6 +78,9 @@ public record LayerwiseSettings(Path sourceRun, Path data, Path out, double comp
             throw new IllegalArgumentException("layerwise.checkpointEverySteps: expected >= 0, found "
                     + checkpointEverySteps);
         }
+        if (validationImages < 0) {
+            throw new IllegalArgumentException("layerwise.validationImages: expected >= 0, found " + validationImages);
+        }
         if (depthCalibrationImages < 0) {
             throw new IllegalArgumentException("layerwise.depthCalibrationImages: expected >= 0, found "
                     + depthCalibrationImages);
@@ -92,52 +97,57 @@ public record LayerwiseSettings(Path sourceRun, Path data, Path out, double comp
         SearchSettings.Preset quick = SearchSettings.Preset.QUICK;
         long seed = RunConfig.read(sourceRun).train().seed();
         return new LayerwiseSettings(sourceRun, null, out, compression, DEFAULT_BITS, quick.hessianSamples,
-                quick.stage, Granularity.PER_TENSOR, 50, quick.depthCalibrationImages, seed, false,
+                quick.stage, Granularity.PER_TENSOR, 50, quick.depthCalibrationImages, quick.validationImages, seed, false,
                 List.of("mqat", "compare"));
     }
 
     public LayerwiseSettings withData(Path d) {
         return new LayerwiseSettings(sourceRun, d, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, seed, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
     }
 
     public LayerwiseSettings withOut(Path o) {
         return new LayerwiseSettings(sourceRun, data, o, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, seed, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
+    }
+
+    public LayerwiseSettings withCompression(double c) {
+        return new LayerwiseSettings(sourceRun, data, out, c, bits, hessianSamples, budget, granularity,
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
     }
 
     public LayerwiseSettings withHessianSamples(int n) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, n, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, seed, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
     }
 
     public LayerwiseSettings withBudget(SearchSettings.Budget b) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, b, granularity,
-                checkpointEverySteps, depthCalibrationImages, seed, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
     }
 
     public LayerwiseSettings withCheckpointEverySteps(long n) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity, n,
-                depthCalibrationImages, seed, resume, command);
+                depthCalibrationImages, validationImages, seed, resume, command);
     }
 
     public LayerwiseSettings withDepthCalibrationImages(int n) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, n, seed, resume, command);
+                checkpointEverySteps, n, validationImages, seed, resume, command);
     }
 
     public LayerwiseSettings withSeed(long s) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, s, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, s, resume, command);
     }
 
     public LayerwiseSettings withResume(boolean r) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, seed, r, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, r, command);
     }
 
     public LayerwiseSettings withCommand(List<String> c) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, seed, resume, c);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, c);
     }
 }

@@ -149,6 +149,18 @@ public final class QuantizeJob {
     }
 
     /**
+     * {@code config} scoring each fine-tune on the first {@code images} validation images; {@code images == 0} keeps
+     * the count {@link #configFor} took from the source. The search and the baselines give every fine-tune the same
+     * count.
+     */
+    public static RunConfig withValidationImages(RunConfig config, int images) {
+        if (images < 0) {
+            throw new IllegalArgumentException("validation images: expected >= 0, found " + images);
+        }
+        return images > 0 ? config.withValImages(images) : config;
+    }
+
+    /**
      * Copies the files that make {@code runDir} a run folder ({@code config.json}, {@code checkpoints/best.ckpt},
      * {@code metrics-test.json}, {@code predictions-test.csv}; those that exist) from the finished quantization
      * {@code qrun}, each through a temporary name, so {@code eval}, {@code predict}, {@code model inspect} and

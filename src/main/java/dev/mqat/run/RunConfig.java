@@ -79,6 +79,12 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
                 quantization);
     }
 
+    /** This config scoring only the first {@code images} validation images (0: all). */
+    public RunConfig withValImages(int images) {
+        return new RunConfig(command, data, objects, model, train, loss, decoder, pnp, images, device, provenance,
+                quantization);
+    }
+
     /** The config file of a run folder. */
     public static Path file(Path runDir) {
         return runDir.resolve("config.json");

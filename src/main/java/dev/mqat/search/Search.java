@@ -383,8 +383,9 @@ public final class Search {
 
     /** A fine-tune's config: {@code quantize}'s, with the search's depth-calibration count and fine-tune seed. */
     private static RunConfig configFor(SearchSettings s, QuantizeSettings q) {
-        RunConfig c = QuantizeJob.withDepthCalibrationImages(
-                QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.command()), s.depthCalibrationImages());
+        RunConfig c = QuantizeJob.withValidationImages(QuantizeJob.withDepthCalibrationImages(
+                QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.command()), s.depthCalibrationImages()),
+                s.validationImages());
         return s.fineTuneSeed() == null ? c : c.withTrain(c.train().withSeed(s.fineTuneSeed()));
     }
 
@@ -458,7 +459,8 @@ public final class Search {
             SearchSettings d = storedSettings(donor);
             if (d.withCompression(s.compression()).equals(new SearchSettings(s.sourceRun(), s.data(), s.compression(),
                     s.bits(), s.quantizer(), s.probe(), s.stage(), s.hessian(), s.probeMarginPoints(),
-                    s.checkpointEverySteps(), s.depthCalibrationImages(), d.command(), s.fineTuneSeed()))) {
+                    s.checkpointEverySteps(), s.depthCalibrationImages(), s.validationImages(), d.command(),
+                    s.fineTuneSeed()))) {
                 AtomicFiles.copy(donor.resolve(WORK).resolve(HESSIAN), work.resolve(HESSIAN));
             }
         }

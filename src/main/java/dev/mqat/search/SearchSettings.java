@@ -20,13 +20,16 @@ import java.util.List;
  * @param checkpointEverySteps resumable checkpoint inside each fine-tune every N steps (0: once per epoch)
  * @param depthCalibrationImages training images each fine-tune refits the depth correction on when the source has
  *     one (0: the source run's count); the same for every fine-tune, so the comparisons stay fair
+ * @param validationImages validation images each fine-tune is scored on, the first ones of the val split (0: all);
+ *     the probes are decided on them
  * @param command the command line, recorded in every run folder's config
  * @param fineTuneSeed seed of every fine-tune (initial state of the quantizers, data order), null for the source
  *     run's training seed; {@code mqat compare --seeds N} repeats a search with N of them
  */
 public record SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits,
         QuantizerKind quantizer, Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
-        long checkpointEverySteps, int depthCalibrationImages, List<String> command, Long fineTuneSeed) {
+        long checkpointEverySteps, int depthCalibrationImages, int validationImages, List<String> command,
+        Long fineTuneSeed) {
 
     /**
      * A fine-tuning budget: exactly one of epochs and steps is positive.
@@ -59,8 +62,8 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
     /** Named budgets: {@code quick} fits a search of the shipped model in 20 minutes on 2 cores; {@code paper} is
      * the paper's 30 epochs per fine-tune. */
     public enum Preset {
-        QUICK(Budget.ofSteps(200), Budget.ofSteps(200), 16, 256),
-        PAPER(Budget.ofEpochs(30), Budget.ofEpochs(30), 64, 0);
+        QUICK(Budget.ofSteps(200), Budget.ofSteps(200), 16, 256, 256),
+        PAPER(Budget.ofEpochs(30), Budget.ofEpochs(30), 64, 0, 0);
 
         public final Budget probe;
         public final Budget stage;
@@ -68,12 +71,15 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
         /** Depth-calibration images per fine-tune (0: the source's); with rotations and zoom views each costs
          * about as much as a validation image. */
         public final int depthCalibrationImages;
+        /** Validation images each fine-tune is scored on (0: the whole val split), the first ones of the split. */
+        public final int validationImages;
 
-        Preset(Budget probe, Budget stage, int hessianSamples, int depthCalibrationImages) {
+        Preset(Budget probe, Budget stage, int hessianSamples, int depthCalibrationImages, int validationImages) {
             this.probe = probe;
             this.stage = stage;
             this.hessianSamples = hessianSamples;
             this.depthCalibrationImages = depthCalibrationImages;
+            this.validationImages = validationImages;
         }
     }
 
@@ -105,6 +111,9 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
             throw new IllegalArgumentException("depth calibration: expected >= 0 images, found "
                     + depthCalibrationImages);
         }
+        if (validationImages < 0) {
+            throw new IllegalArgumentException("validation images: expected >= 0, found " + validationImages);
+        }
         if (checkpointEverySteps < 0) {
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
         }
@@ -113,21 +122,21 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
     /** Settings whose fine-tunes use the source run's seed. */
     public SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits, QuantizerKind quantizer,
             Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
-            long checkpointEverySteps, int depthCalibrationImages, List<String> command) {
+            long checkpointEverySteps, int depthCalibrationImages, int validationImages, List<String> command) {
         this(sourceRun, data, compression, bits, quantizer, probe, stage, hessian, probeMarginPoints,
-                checkpointEverySteps, depthCalibrationImages, command, null);
+                checkpointEverySteps, depthCalibrationImages, validationImages, command, null);
     }
 
     /** These settings at another size target. */
     public SearchSettings withCompression(double target) {
         return new SearchSettings(sourceRun, data, target, bits, quantizer, probe, stage, hessian, probeMarginPoints,
-                checkpointEverySteps, depthCalibrationImages, command, fineTuneSeed);
+                checkpointEverySteps, depthCalibrationImages, validationImages, command, fineTuneSeed);
     }
 
     /** These settings with every fine-tune seeded by {@code seed} (null: the source run's seed). */
     public SearchSettings withFineTuneSeed(Long seed) {
         return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
-                probeMarginPoints, checkpointEverySteps, depthCalibrationImages, command, seed);
+                probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, command, seed);
     }
 
     /** The defaults of {@code mqat search} for a source run: 4x, bits 2,3,4,8, INQ, the quick budget. */
@@ -135,7 +144,7 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
         Preset p = Preset.QUICK;
         return new SearchSettings(sourceRun, null, 4, List.of(2, 3, 4, 8), QuantizerKind.INQ, p.probe, p.stage,
                 HessianTrace.Settings.defaults().withMaxSamples(p.hessianSamples), 0, 50, p.depthCalibrationImages,
-                List.of("mqat", "search"));
+                p.validationImages, List.of("mqat", "search"));
     }
 
     /** The bit-width every probe quantizes its module to (paper Algorithm 1, line 2). */

@@ -64,7 +64,7 @@ class SynthCommandTest {
         assertThat(json.get("images").asInt()).isEqualTo(10);
         assertThat(json.get("train").asInt()).isEqualTo(8);
         assertThat(json.get("diameter_mm").asDouble()).isCloseTo(Math.sqrt(60 * 60 + 40 * 40 + 20 * 20), org.assertj.core.data.Offset.offset(1e-3));
-        assertThat((String) r[1]).contains("images/s").contains("ETA");
+        assertThat((String) r[1]).contains("img/s").contains("ETA");
         assertThat(out.resolve("test/000000/rgb/000000.png")).isRegularFile();
         assertThat(Files.readString(out.resolve("synth.json"))).contains("box.ply (sha256 ");
     }

@@ -45,7 +45,7 @@ class ComparisonTest {
     /** Targets 2x and 4x: the uniform baselines are 8-bit for both (one run each, shared by two rows). */
     static ComparisonSettings settings() {
         return new ComparisonSettings(floatRun, null, List.of(2.0, 4.0), List.of(Method.values()), "test",
-                SearchSettings.Budget.ofSteps(2), 2, 0, 1, 1, List.of("mqat", "compare"));
+                SearchSettings.Budget.ofSteps(2), 2, 0, 3, 1, 1, List.of("mqat", "compare"));
     }
 
     @BeforeAll
@@ -123,6 +123,16 @@ class ComparisonTest {
                 .isEqualTo(Files.readString(cmp.resolve("mqat-2x/search/hessian.json")));
         assertThat(log).anyMatch(l -> l.contains("search at 4x takes fp-control, probe-backbone, probe-fpn, "
                 + "probe-head"));
+        // the layer-wise baseline's traces and layer costs do not depend on the target: measured once
+        for (String f : List.of("hessian.json", "sensitivity.json")) {
+            assertThat(Files.readString(cmp.resolve("hawq-4x/layerwise/" + f)))
+                    .isEqualTo(Files.readString(cmp.resolve("hawq-2x/layerwise/" + f)));
+        }
+        assertThat(log).anyMatch(l -> l.contains("hawq-4x takes the Hessian traces of hawq-2x"));
+        // every fine-tune is scored on the same first validation images
+        for (String run : List.of("fp", "lsq-8bit", "inq-8bit", "hawq-2x", "mqat-2x", "mqat-4x/search/probe-fpn")) {
+            assertThat(RunConfig.read(cmp.resolve(run)).valImages()).as(run).isEqualTo(3);
+        }
         // 1 control + 2 uniform + 3 probes + 3 stages + 3 stages, all finished at the end
         assertThat(progress.get(progress.size() - 1)).containsExactly(14, 14);
         assertThat(progress).extracting(p -> p[0]).isSorted();
@@ -197,7 +207,7 @@ class ComparisonTest {
         assertThat(jobs).extracting(Comparison.Job::folder).containsExactly("fp", "lsq-8bit", "inq-8bit",
                 "mqat-2x", "hawq-2x", "mqat-4x", "hawq-4x");
         ComparisonSettings two = new ComparisonSettings(floatRun, null, List.of(4.0, 8.0), List.of(Method.LSQ,
-                Method.MQAT), "quick", SearchSettings.Budget.ofSteps(2), 2, 0, 2, 1, List.of("mqat"));
+                Method.MQAT), "quick", SearchSettings.Budget.ofSteps(2), 2, 0, 0, 2, 1, List.of("mqat"));
         assertThat(Comparison.jobs(two)).extracting(Comparison.Job::folder).containsExactly("fp", "lsq-8bit",
                 "mqat-4x", "lsq-4bit", "mqat-8x", "fp-seed2", "lsq-8bit-seed2", "mqat-4x-seed2", "lsq-4bit-seed2",
                 "mqat-8x-seed2");

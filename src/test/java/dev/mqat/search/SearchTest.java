@@ -41,7 +41,7 @@ class SearchTest {
     static SearchSettings settings() {
         return new SearchSettings(floatRun, null, 2, List.of(2, 4, 8), QuantizerKind.INQ,
                 SearchSettings.Budget.ofSteps(2), SearchSettings.Budget.ofSteps(2),
-                new HessianTrace.Settings(16, 2, 2, 0.05, 7), -1000, 1, 0, List.of("mqat", "search"));
+                new HessianTrace.Settings(16, 2, 2, 0.05, 7), -1000, 1, 0, 0, List.of("mqat", "search"));
     }
 
     @BeforeAll
