@@ -60,11 +60,17 @@ public final class Progress {
         double rate = (done - startDone) / seconds;
         if (total <= 0) {
             // open-ended work (a time budget): the caller's detail says how much is left
-            return String.format("%s %d %.1f %s/s%s", label, done, rate, unit,
+            return String.format("%s %d %s%s", label, done, rate(rate),
                     detail == null || detail.isEmpty() ? "" : " " + detail);
         }
         String eta = rate > 0 ? Durations.format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "?";
-        return String.format("%s %d/%d (%.0f%%) %.1f %s/s ETA %s%s", label, done, total, 100.0 * done / Math.max(1, total),
-                rate, unit, eta, detail == null || detail.isEmpty() ? "" : " " + detail);
+        return String.format("%s %d/%d (%.0f%%) %s ETA %s%s", label, done, total, 100.0 * done / Math.max(1, total),
+                rate(rate), eta, detail == null || detail.isEmpty() ? "" : " " + detail);
+    }
+
+    /** Units per second, or per minute for slow work (a fine-tune takes minutes), so the rate never reads 0.0. */
+    private String rate(double perSecond) {
+        return perSecond > 0 && perSecond < 0.1 ? String.format("%.2f %s/min", perSecond * 60, unit)
+                : String.format("%.1f %s/s", perSecond, unit);
     }
 }

@@ -86,4 +86,34 @@ class ArchitectureTest {
         }
         assertThat(missing).as("packages without package-info.java").isEmpty();
     }
+
+    private static final Pattern LINK = Pattern.compile("\\{@link(?:plain)?\\s+([\\w.]+)(?:#(\\w+))?[^}]*}");
+
+    /** Package docs name classes that exist, and members those classes have (links in them go stale on moves). */
+    @Test
+    void everyLinkInPackageDocsResolves() throws IOException {
+        Path root = Path.of("src/main/java/dev/mqat");
+        List<String> broken = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path info : (Iterable<Path>) files.filter(p -> p.endsWith("package-info.java"))::iterator) {
+                Matcher m = LINK.matcher(Files.readString(info));
+                while (m.find()) {
+                    String pkg = "dev.mqat." + root.relativize(info.getParent()).toString().replace('/', '.');
+                    String target = m.group(1).contains(".") ? m.group(1) : pkg + "." + m.group(1);
+                    String member = m.group(2);
+                    try {
+                        Class<?> type = Class.forName(target);
+                        if (member != null && Stream.concat(Stream.of(type.getDeclaredMethods()).map(java.lang.reflect.Member::getName),
+                                Stream.of(type.getDeclaredFields()).map(java.lang.reflect.Member::getName))
+                                .noneMatch(member::equals)) {
+                            broken.add(root.relativize(info) + ": " + target + "#" + member + " (no such member)");
+                        }
+                    } catch (ClassNotFoundException e) {
+                        broken.add(root.relativize(info) + ": " + target + " (no such class)");
+                    }
+                }
+            }
+        }
+        assertThat(broken).as("{@link} targets in package-info.java that do not resolve").isEmpty();
+    }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /** Inference latency and peak memory: mqat's own forward, ONNX Runtime fp32 and ONNX Runtime QDQ. */
 @Command(name = "bench-infer", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Inference latency per image (median and p90) and peak memory of a network run three ways: mqat's "
+        description = {"Measure inference latency and peak memory of a network in mqat and in ONNX Runtime. "
+                + "Latency per image (median and p90) and peak memory, three ways: mqat's "
                 + "own forward (DJL), ONNX Runtime on the float32 export, ONNX Runtime on the QDQ export. Each runs alone "
                 + "in a child process. A float run's QDQ model is quantized in memory (8-bit weights and activations) for "
                 + "timing only. With a .onnx file, only that file runs in ONNX Runtime.",

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /** Fits the depth correction of a run's checkpoint. */
 @Command(name = "calibrate-depth", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fit the depth bias of a run's checkpoint on unaugmented images of the training split, or of "
-                + "the split --split or the run's config.json (train.depthCalibrationSplit) names "
+        description = {"Fit the depth bias of a run's checkpoint and store the correction in it. Fits it on unaugmented images of the training split, or of "
+                + "the split --depth-calibration-split or the run's config.json (train.depthCalibrationSplit) names "
                 + "(ln(z_pred/z_true) = a + b ln(z_pred/1 m), least absolute deviations), store the correction in the "
                 + "checkpoint and print val ADI-0.1d before and after.",
             "mqat train already does this before every checkpoint (--depth-calibration); use this on older runs. "

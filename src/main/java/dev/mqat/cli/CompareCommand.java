@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /** MQAT against its baselines from one trained run: runs, scores, report. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare MQAT with its baselines on a trained float run: the FP control (RUN fine-tuned with "
+        description = {"Compare MQAT with its baselines on a trained float run, on the test split, and write a report. "
+                + "The methods: the FP control (RUN fine-tuned with "
                 + "nothing quantized), uniform LSQ and INQ (every module at the same bits, all at once: 8 bits for a "
                 + "4x target, 4 bits for 8x, i.e. the fewest bits not compressing more than the target) and "
                 + "'mqat search' at each --compression, every fine-tune with the same budget (steps, batch, data).",

@@ -42,7 +42,7 @@ final class DataCommand implements Runnable {
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
             description = {
-                "Print the objects (ids, diameters), the splits (from training/validation/testing.txt lists or split folders),"
+                "Summarise a BOP dataset: objects, splits, counts and depth bins. Prints the objects (ids, diameters), the splits (from training/validation/testing.txt lists or split folders),"
                         + " image and instance counts, and per split the ground-truth depth range (t_z, mm) with the"
                         + " near/medium/far bin edges (three equal-width bins).",
                 "",
@@ -98,9 +98,9 @@ final class DataCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Write PNGs of images of a split with the ground truth drawn over them (tinted visible mask,"
-                    + " projected 3D bounding box, the 8 keypoints numbered, object id and depth), for checking"
-                    + " annotations by eye. Images are spread evenly over the split; small images are enlarged.")
+            description = "Draw the ground truth over images of a split, for checking annotations by eye. Writes PNGs "
+                    + "with the ground truth drawn over them (tinted visible mask,"
+                    + " projected 3D bounding box, the 8 keypoints numbered, object id and depth). Images are spread evenly over the split; small images are enlarged.")
     static final class Show implements Runnable {
         @Mixin
         CommonOptions common;

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** The first command: dataset if missing, then compare on the shipped model at 4x and 8x, quick budget. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show what mqat does, from a fresh clone: writes the default dataset to data/swisscube-synth "
+        description = {"Show what mqat does: MQAT against its baselines on the shipped model at 4x and 8x, with a report. "
+                + "From a fresh clone it writes the default dataset to data/swisscube-synth "
                 + "if it is not there (as 'mqat synth --out data/swisscube-synth' does), then runs 'mqat compare "
                 + "--model models/wdr-cpu-synth --budget quick --compression 4,8 --stage-steps " + Demo.STEPS + "' into --out and prints where "
                 + "report.html is.",

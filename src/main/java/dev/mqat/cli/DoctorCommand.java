@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 
 /** Checks that the tensor engine loads offline, prints what it found, and checks its convolution gradients. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check the Java runtime and the PyTorch engine (loads offline; prints versions, devices, threads,"
+        description = {"Check that the Java runtime and the PyTorch engine work and that the engine computes correct "
+                + "convolution gradients. Checks the Java runtime and the PyTorch engine (loads offline; prints versions, devices, threads,"
                 + " cache folder), then check the engine's convolutions against float64: output and input, weight and"
                 + " bias gradients for the channel counts and the network shapes mqat uses, at 1 and 2 threads.",
             "Prints 'gradients ok', or one line naming the shape that disagrees and exits with 1."})

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code mqat eval-poses}: scores a BOP19 results CSV against a BOP dataset split. */
 @Command(name = "eval-poses", mixinStandardHelpOptions = true,
         description = {
-            "Score estimated poses (a BOP19 results CSV: scene_id,im_id,obj_id,score,R,t,time; R 9 values row-major,"
-                    + " t in mm, space-separated) against the ground truth of a BOP dataset split.",
+            "Score a BOP19 results CSV against the ground truth of a dataset split. The CSV holds estimated poses ( scene_id,im_id,obj_id,score,R,t,time; R 9 values row-major,"
+                    + " t in mm, space-separated).",
             "",
             "Metrics: ADD and ADI (ADD-S, nearest point) below 0.1 and 0.5 of the object diameter, 2D projection"
                     + " error below 5 px, mean rotation (deg) and translation (mm) errors; overall and per"

@@ -11,23 +11,24 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Modular quantization-aware training for 6D object pose estimation.",
         subcommands = {
-            DoctorCommand.class,
-            SizeCommand.class,
-            ModelCommand.class,
+            // in the order a user meets them: try it, data, train, evaluate, compress, compare, ship, maintain
+            DemoCommand.class,
+            SynthCommand.class,
             DataCommand.class,
-            EvalPosesCommand.class,
             TrainCommand.class,
-            CalibrateBnCommand.class,
-            CalibrateDepthCommand.class,
             EvalCommand.class,
-            ExportCommand.class,
             PredictCommand.class,
+            EvalPosesCommand.class,
+            ModelCommand.class,
+            SizeCommand.class,
             QuantizeCommand.class,
             SearchCommand.class,
             CompareCommand.class,
-            DemoCommand.class,
-            SynthCommand.class,
+            ExportCommand.class,
             BenchInferCommand.class,
+            CalibrateBnCommand.class,
+            CalibrateDepthCommand.class,
+            DoctorCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -79,7 +79,8 @@ final class ModelCommand implements Runnable {
 
     /** {@code mqat model inspect}. */
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Per conv layer of a run's best checkpoint (or a packed .mqat file): module, weight bits (32 = float), scale(s), number "
+            description = "Show the bits, scales and weight values of every conv layer of a run or packed model. Per conv "
+                    + "layer of a run's best checkpoint (or a packed .mqat file): module, weight bits (32 = float), scale(s), number "
                     + "of distinct weight values the layer uses, and the fraction of weights on the grid (INQ: frozen "
                     + "fraction; LSQ/STE: 1; float: 0).")
     static final class Inspect implements Callable<Integer> {

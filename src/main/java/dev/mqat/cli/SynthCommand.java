@@ -27,7 +27,7 @@ import picocli.CommandLine.TypeConversionException;
 /** Writes a synthetic BOP dataset (the embedded CubeSat-like default, or any PLY mesh). */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = {
-            "Render a synthetic BOP dataset of one object: the embedded CubeSat-like satellite (diameter 178.6 mm) "
+            "Render a synthetic BOP dataset of one object. The object is the embedded CubeSat-like satellite (diameter 178.6 mm) "
                     + "or --mesh FILE.ply, in all orientations over a wide depth range (object diameter 60 px down to "
                     + "7 px at 128 px, farthest/nearest depth 8.6), sun plus ambient light, stars and sometimes a "
                     + "planet limb. Writes models/, models_info.json, train/val/test scenes (rgb, mask_visib, "

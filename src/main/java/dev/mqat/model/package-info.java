@@ -9,6 +9,6 @@
  * <p>Units: pixels of the network input for 2D values, millimetres for 3D. Tensors are NCHW float32; every
  * method returning an NDArray says which manager owns it.
  *
- * <p>May import geometry and data; never train, quant, mqat, eval, export, report or cli.
+ * <p>May import geometry and data; never train, quant, eval, run, search, compare, export, report or cli.
  */
 package dev.mqat.model;

@@ -9,6 +9,6 @@
  * per-channel scales index it. NDArrays returned by quantizers belong to the current {@code NDScope}; quantizer state
  * lives in DJL {@code Parameter}s owned by the model's manager.
  *
- * <p>May import model and geometry; never train, mqat, eval, export, report or cli.
+ * <p>May import model and geometry; never train, eval, run, search, compare, export, report or cli.
  */
 package dev.mqat.quant;

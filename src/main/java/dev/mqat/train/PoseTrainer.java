@@ -345,7 +345,7 @@ public final class PoseTrainer {
         v.putAll(validation.metadata());
         RunLog.in(runDir).append(v);
         if (Double.isNaN(score)) {
-            Reporter.line("checkpoint at step %d (no validation split: the final step becomes best.ckpt)", step);
+            Reporter.line("checkpoint at step %d (not validated here: the final step becomes best.ckpt)", step);
         } else {
             Reporter.line("validation at step %d: score %.2f (best %.2f)", step, score, bestScore);
         }
