@@ -11,6 +11,7 @@ import dev.mqat.data.InputImage;
 import dev.mqat.eval.Bop19Csv;
 import dev.mqat.eval.PoseEstimate;
 import dev.mqat.eval.PoseKey;
+import dev.mqat.quant.BitPlan;
 import dev.mqat.run.RunConfig;
 import dev.mqat.run.RunData;
 import dev.mqat.run.RunObject;
@@ -235,6 +236,23 @@ public final class ComparisonReport {
                 + "target (8 bits at 4x, 4 bits at 8x), so they are never smaller than MQAT's budget.";
     }
 
+    /**
+     * A plan as the table shows it: module plans as written; a per-layer plan (tens of entries) as how many layers
+     * get each width, plus its module entries. The whole plan is in results.json.
+     */
+    static String planCell(String plan) {
+        BitPlan p = BitPlan.parse(plan);
+        if (p.layerBits().isEmpty()) {
+            return plan;
+        }
+        java.util.SortedMap<Integer, Integer> layersAt = new java.util.TreeMap<>();
+        p.layerBits().values().forEach(b -> layersAt.merge(b, 1, Integer::sum));
+        List<String> parts = new ArrayList<>();
+        layersAt.forEach((bits, n) -> parts.add(n + (n == 1 ? " layer" : " layers") + " at " + bits));
+        p.moduleBits().forEach((module, bits) -> parts.add(module + " " + bits));
+        return "per layer: " + String.join(", ", parts);
+    }
+
     static List<List<String>> tableRows(ComparisonResults r) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("method", "target", "plan (B-F-H)", "size (MiB)", "compression (whole / weights)",
@@ -244,7 +262,7 @@ public final class ComparisonReport {
             List<String> cells = new ArrayList<>();
             cells.add(row.label());
             cells.add(row.compressionTarget() == null ? "-" : Verdicts.target(row.compressionTarget()));
-            cells.add(row.plan());
+            cells.add(planCell(row.plan()));
             cells.add(String.format(Locale.ROOT, "%.3f", mib(row.sizeBytes())));
             cells.add(String.format(Locale.ROOT, "%.2fx / %.2fx", row.compression(), row.weightsCompression()));
             cells.add(Integer.toString(row.fineTunes()));
