@@ -180,9 +180,27 @@ public record LayerBitAllocation(BitPlan plan, Map<String, Integer> bitsByLayer,
             throw new IllegalStateException("layer-wise plan " + plan + " counts " + size.quantizedBytes()
                     + " bytes in SizeAccounting but " + programBytes + " in the program (budget " + budgetBytes + ")");
         }
-        String version = ExpressionsBasedModel.class.getPackage().getImplementationVersion();
+        String version = ojAlgoVersion();
         return new LayerBitAllocation(plan, bitsByLayer, omegaSum, size, targetCompression, budgetBytes,
                 "ojAlgo " + (version == null ? "" : version + " ") + "ExpressionsBasedModel", state, fillState);
+    }
+
+    /**
+     * ojAlgo's version from its Maven metadata: in mqat's single jar every package reports mqat's own manifest
+     * version, so the package's implementation version would name the wrong thing.
+     */
+    static String ojAlgoVersion() {
+        try (java.io.InputStream in = ExpressionsBasedModel.class.getResourceAsStream(
+                "/META-INF/maven/org.ojalgo/ojalgo/pom.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version");
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /**

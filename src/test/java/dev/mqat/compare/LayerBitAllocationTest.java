@@ -255,4 +255,10 @@ class LayerBitAllocationTest {
         assertThatThrownBy(() -> LayerBitAllocation.solve(LAYERS, Granularity.PER_TENSOR, unknown.subList(0, 3), 0.5))
                 .hasMessageContaining("0.5");
     }
+
+    @Test
+    void theSolverIsNamedWithOjAlgosOwnVersion() {
+        // the version of ojAlgo's Maven metadata, not a manifest version (in mqat's jar every package has mqat's)
+        assertThat(LayerBitAllocation.ojAlgoVersion()).matches("\\d+\\.\\d+\\.\\d+");
+    }
 }
