@@ -53,11 +53,8 @@ public final class InqQuantizer extends UniformWeightQuantizer {
     }
 
     @Override
-    public void calibrate(NDArray weight) {
-        float[] w = weights(weight);
-        ensureInitialized(weight.getManager());
-        scale.getArray().set(Levels.fitScalesL2(w, scaleCount, spec.bits()));
-        markCalibrated();
+    float[] initialScales(float[] weights) {
+        return Levels.fitScalesL2(weights, scaleCount, spec.bits());
     }
 
     /**

@@ -198,6 +198,32 @@ public final class Levels {
         return bestNearbyFloat(weights, offset, length, bits, (float) s);
     }
 
+    /** A scale computed from the mean and the largest magnitude of one slice of weights. */
+    @FunctionalInterface
+    interface MagnitudeScale {
+        double of(double meanAbs, double maxAbs);
+    }
+
+    /**
+     * One scale per slice ({@code scaleCount} equal consecutive slices of {@code w}) from the slice's mean and largest
+     * magnitude; a slice whose rule gives no positive value (all zeros) gets 1, so a scale is always positive.
+     */
+    static float[] scalesByMagnitude(float[] w, int scaleCount, MagnitudeScale rule) {
+        int per = perScale(w.length, scaleCount);
+        float[] s = new float[scaleCount];
+        for (int c = 0; c < scaleCount; c++) {
+            double max = 0;
+            double sum = 0;
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                max = Math.max(max, Math.abs(w[i]));
+                sum += Math.abs(w[i]);
+            }
+            double v = rule.of(sum / per, max);
+            s[c] = v > 0 ? (float) v : 1f;
+        }
+        return s;
+    }
+
     /**
      * Of the float scales within two ulps of {@code s}, the one with the smallest float32 quantization error: the
      * double-precision fit is rounded to float, and weights that already lie on a float grid get their exact scale.

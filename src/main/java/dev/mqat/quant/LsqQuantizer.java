@@ -43,26 +43,13 @@ public final class LsqQuantizer extends UniformWeightQuantizer {
 
     /** Initial step for each slice: {@code 2 mean|w| / sqrt(Qp)} (mean|w| at 1 bit). */
     static float[] initialSteps(float[] w, int scaleCount, int bits) {
-        int per = Levels.perScale(w.length, scaleCount);
-        float[] s = new float[scaleCount];
         double factor = bits == 1 ? 1.0 : 2.0 / Math.sqrt(Levels.maxCode(bits));
-        for (int c = 0; c < scaleCount; c++) {
-            double sum = 0;
-            for (int i = c * per; i < (c + 1) * per; i++) {
-                sum += Math.abs(w[i]);
-            }
-            double v = factor * sum / per;
-            s[c] = v > 0 ? (float) v : 1f;
-        }
-        return s;
+        return Levels.scalesByMagnitude(w, scaleCount, (meanAbs, maxAbs) -> factor * meanAbs);
     }
 
     @Override
-    public void calibrate(NDArray weight) {
-        float[] w = weights(weight);
-        ensureInitialized(weight.getManager());
-        step.getArray().set(initialSteps(w, scaleCount, spec.bits()));
-        markCalibrated();
+    float[] initialScales(float[] weights) {
+        return initialSteps(weights, scaleCount, spec.bits());
     }
 
     /** Gradient scale of the step: {@code 1 / sqrt(N * Qp)}, N weights per step. */

@@ -37,27 +37,13 @@ public final class SteQuantizer extends UniformWeightQuantizer {
 
     /** Min-max scale of each slice: {@code max|w| / Qp} (mean|w| at 1 bit); 1 for an all-zero slice. */
     static float[] minMaxScales(float[] w, int scaleCount, int bits) {
-        int per = Levels.perScale(w.length, scaleCount);
-        float[] s = new float[scaleCount];
-        for (int c = 0; c < scaleCount; c++) {
-            double max = 0;
-            double sum = 0;
-            for (int i = c * per; i < (c + 1) * per; i++) {
-                max = Math.max(max, Math.abs(w[i]));
-                sum += Math.abs(w[i]);
-            }
-            double v = bits == 1 ? sum / per : max / Levels.maxCode(bits);
-            s[c] = v > 0 ? (float) v : 1f;
-        }
-        return s;
+        return Levels.scalesByMagnitude(w, scaleCount,
+                (meanAbs, maxAbs) -> bits == 1 ? meanAbs : maxAbs / Levels.maxCode(bits));
     }
 
     @Override
-    public void calibrate(NDArray weight) {
-        float[] w = weights(weight);
-        ensureInitialized(weight.getManager());
-        scale.getArray().set(minMaxScales(w, scaleCount, spec.bits()));
-        markCalibrated();
+    float[] initialScales(float[] weights) {
+        return minMaxScales(weights, scaleCount, spec.bits());
     }
 
     @Override

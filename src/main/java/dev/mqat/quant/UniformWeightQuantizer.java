@@ -60,7 +60,15 @@ public abstract class UniformWeightQuantizer extends WeightQuantizer {
      *
      * @param weight the float master weight, shape {@link #weightShape()}; not modified
      */
-    public abstract void calibrate(NDArray weight);
+    public final void calibrate(NDArray weight) {
+        float[] w = weights(weight);
+        ensureInitialized(weight.getManager());
+        scaleParameter().getArray().set(initialScales(w));
+        markCalibrated();
+    }
+
+    /** The scale(s) {@link #calibrate} starts from, one per slice of {@code scaleCount}, all positive. */
+    abstract float[] initialScales(float[] weights);
 
     /**
      * Fraction of the weights held on the grid: the frozen fraction for INQ, 1 for LSQ and STE (every weight is
@@ -97,8 +105,8 @@ public abstract class UniformWeightQuantizer extends WeightQuantizer {
         }
     }
 
-    /** Marks this quantizer calibrated (called at the end of {@link #calibrate}). */
-    void markCalibrated() {
+    /** Marks this quantizer calibrated. */
+    private void markCalibrated() {
         calibrated = true;
     }
 
