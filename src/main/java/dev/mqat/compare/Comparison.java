@@ -202,9 +202,23 @@ public final class Comparison {
         return label(job.method(), job.compression()) + (job.seed() == 1 ? "" : ", seed " + job.seed());
     }
 
+    /**
+     * Whether a job's folder holds a finished run: its test predictions (written after its last checkpoint) and, for a
+     * search or a layer-wise run, its result file. Checkpoints are not needed, so finished folders copied from
+     * another machine without them count, and scoring and the report read only small files.
+     */
+    private static boolean finished(Job job, Path dir) {
+        Path marker = switch (job.method()) {
+            case MQAT -> dir.resolve(Search.RESULT);
+            case LAYERWISE -> dir.resolve(LayerwiseMixedPrecision.RESULT);
+            default -> dir.resolve(TEST_PREDICTIONS);
+        };
+        return Files.isRegularFile(dir.resolve(TEST_PREDICTIONS)) && Files.isRegularFile(marker);
+    }
+
     /** Runs (or continues, or leaves alone when finished) one fine-tune, scoring the test split at its end. */
     private static void fineTune(RunConfig config, Path dir, Listener listener) {
-        if (QuantizeJob.finished(dir).isPresent()) {
+        if (Files.isRegularFile(dir.resolve(TEST_PREDICTIONS)) || QuantizeJob.finished(dir).isPresent()) {
             listener.log("compare: " + dir.getFileName() + " is finished");
             return;
         }
@@ -274,8 +288,7 @@ public final class Comparison {
         for (Job job : jobs) {
             Path dir = cmp.resolve(job.folder());
             int found;
-            if (Files.isRegularFile(dir.resolve(TEST_PREDICTIONS))
-                    && Files.isRegularFile(RunEvaluation.bestCheckpoint(dir))) {
+            if (finished(job, dir)) {
                 found = units(job); // a finished run, whatever its inside
             } else if (job.method() == Method.MQAT) {
                 found = stageCheckpoints(dir.resolve("search").resolve("gradated"));
@@ -345,12 +358,18 @@ public final class Comparison {
             add[i] = o.addBelow(0.1);
         }
         RunConfig cfg = RunConfig.read(dir);
-        String found = QuantizedCheckpoints.inspect(dir).plan();
-        BitPlan plan = found.isEmpty() ? BitPlan.fullPrecision() : BitPlan.parse(found);
+        BitPlan plan = plan(dir, cfg);
         Granularity g = cfg.quantization() == null ? Granularity.PER_TENSOR : cfg.quantization().granularity();
         int fineTunes = cfg.quantization() == null ? 1 : cfg.quantization().stages().size();
         return new Scored(job, e, adi, add, plan.isQuantized() ? plan.toShortString() : BitPlan.FULL_PRECISION,
                 Quantization.size(cfg.model(), plan, g), cfg.train().seed(), fineTunes);
+    }
+
+    /** A finished run's plan: as its best checkpoint holds it, or as its config asked when checkpoints were dropped. */
+    private static BitPlan plan(Path dir, RunConfig cfg) {
+        String found = Files.isRegularFile(RunEvaluation.bestCheckpoint(dir)) ? QuantizedCheckpoints.inspect(dir).plan()
+                : cfg.quantization() == null ? "" : cfg.quantization().plan();
+        return found.isEmpty() ? BitPlan.fullPrecision() : BitPlan.parse(found);
     }
 
     private static ComparisonResults.Row row(ComparisonSettings s, Method m, Double c, List<Job> jobs,

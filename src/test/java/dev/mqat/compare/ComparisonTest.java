@@ -171,6 +171,23 @@ class ComparisonTest {
     }
 
     @Test
+    void finishedRunsCopiedWithoutCheckpointsAreScoredTheSameAndNotRunAgain() throws IOException {
+        Path copy = root.resolve("cmp-slim");
+        TestFiles.copyTree(cmp, copy);
+        Files.delete(copy.resolve(ComparisonResults.FILE));
+        for (Path ckpt : checkpointTimes(copy).keySet()) {
+            Files.delete(ckpt);
+        }
+
+        ComparisonResults rescored = Comparison.run(null, copy, true, Comparison.Listener.NONE);
+
+        assertThat(checkpointTimes(copy)).as("no fine-tune ran").isEmpty();
+        assertThat(rescored.toJson().replace(copy.toString(), "CMP"))
+                .isEqualTo(results.toJson().replace(cmp.toString(), "CMP"));
+        assertThat(ComparisonReport.write(copy, 2).html()).isRegularFile();
+    }
+
+    @Test
     void theReportIsOneSelfContainedFile() throws IOException {
         ComparisonReport.Written written = ComparisonReport.write(cmp, 2);
         String html = Files.readString(written.html());
