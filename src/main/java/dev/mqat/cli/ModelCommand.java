@@ -3,14 +3,13 @@ package dev.mqat.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqat.model.ModelConfig;
 import dev.mqat.model.ModelSummary;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqat.export.PackedModel;
 import dev.mqat.run.QuantizedCheckpoints;
 import dev.mqat.run.RunEvaluation;
 import dev.mqat.quant.LayerInspection;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -93,6 +92,13 @@ final class ModelCommand implements Runnable {
         @Option(names = "--json", description = SharedOptions.JSON)
         boolean json;
 
+        /** What {@code model inspect --json} prints. */
+        record InspectJson(String plan, List<LayerJson> layers) {}
+
+        /** One layer of {@link InspectJson}. */
+        record LayerJson(String name, String module, int bits, List<Float> scales, int distinctValues,
+                double fractionQuantized) {}
+
         @Override
         public Integer call() throws Exception {
             QuantizedCheckpoints.Inspection inspection;
@@ -105,21 +111,10 @@ final class ModelCommand implements Runnable {
                 inspection = QuantizedCheckpoints.inspect(run);
             }
             if (json) {
-                ObjectMapper mapper = new ObjectMapper();
-                ObjectNode root = mapper.createObjectNode();
-                root.put("plan", inspection.plan());
-                ArrayNode layers = root.putArray("layers");
-                for (LayerInspection l : inspection.layers()) {
-                    ObjectNode o = layers.addObject();
-                    o.put("name", l.name());
-                    o.put("module", l.module());
-                    o.put("bits", l.bits());
-                    ArrayNode scales = o.putArray("scales");
-                    l.scales().forEach(scales::add);
-                    o.put("distinct_values", l.distinctValues());
-                    o.put("fraction_quantized", l.fractionQuantized());
-                }
-                System.out.println(mapper.writeValueAsString(root));
+                JsonOutput.print(new InspectJson(inspection.plan(), inspection.layers().stream()
+                        .map(l -> new LayerJson(l.name(), l.module(), l.bits(), l.scales(), l.distinctValues(),
+                                l.fractionQuantized()))
+                        .toList()));
                 return 0;
             }
             System.out.println("plan: " + (inspection.plan().isEmpty() ? "full precision" : inspection.plan()));

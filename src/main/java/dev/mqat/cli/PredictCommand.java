@@ -1,13 +1,12 @@
 package dev.mqat.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mqat.eval.PosePredictor;
 import dev.mqat.run.ModelSource;
 import dev.mqat.run.RunEvaluation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -36,6 +35,13 @@ final class PredictCommand implements Runnable {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files (PNG, JPEG).")
     List<Path> images;
 
+    /** What {@code predict --json} prints: per image, the objects found (R row-major, t in mm). */
+    record PredictJson(List<ImageJson> images) {}
+
+    record ImageJson(String image, List<ObjectJson> objects) {}
+
+    record ObjectJson(int objId, double score, @JsonProperty("R") double[] rotation, double[] tMm, int inliers) {}
+
     @Override
     public void run() {
         ModelSource model = ModelArgument.open(run);
@@ -60,38 +66,25 @@ final class PredictCommand implements Runnable {
             throw new UsageException(e.getMessage());
         }
         int[] objIds = RunEvaluation.objectIds(model);
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode list = root.putArray("images");
+        List<ImageJson> out = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            ObjectNode img = list.addObject();
-            img.put("image", images.get(i).toString());
-            ArrayNode objs = img.putArray("objects");
+            List<ObjectJson> objects = new ArrayList<>();
             for (PosePredictor.Prediction p : predictions.get(i)) {
-                ObjectNode o = objs.addObject();
-                o.put("obj_id", objIds[p.classIndex()]);
-                o.put("score", p.confidence());
-                ArrayNode r = o.putArray("R");
-                for (double v : p.objectToCamera().rotation()) {
-                    r.add(v);
-                }
-                ArrayNode t = o.putArray("t_mm");
-                for (double v : p.objectToCamera().translationMm()) {
-                    t.add(v);
-                }
-                o.put("inliers", p.inliers());
+                objects.add(new ObjectJson(objIds[p.classIndex()], p.confidence(), p.objectToCamera().rotation(),
+                        p.objectToCamera().translationMm(), p.inliers()));
                 if (!json) {
                     System.out.printf("%s  obj %d  score %.3f  t_mm %s  R %s%n", images.get(i), objIds[p.classIndex()],
                             p.confidence(), Arrays.toString(p.objectToCamera().translationMm()),
                             Arrays.toString(p.objectToCamera().rotation()));
                 }
             }
+            out.add(new ImageJson(images.get(i).toString(), objects));
             if (!json && predictions.get(i).isEmpty()) {
                 System.out.println(images.get(i) + "  no object detected");
             }
         }
         if (json) {
-            System.out.println(root.toString());
+            JsonOutput.print(new PredictJson(out));
         }
     }
 }
