@@ -208,10 +208,14 @@ final class TrainCommand implements Runnable {
             } else {
                 seconds = Durations.parse(budget.timeLimit).toMillis() / 1000.0;
             }
-            TrainConfig train = new TrainConfig(batch, optimizer, lr, warmup, epochs, steps, seconds, seed,
-                    augment ? AugmentationConfig.defaults() : AugmentationConfig.none(), workers, checkpointEvery,
-                    bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(),
-                    crop == null ? CropPhase.recipeFor(model.inputSizePx()) : CropPhase.parse(crop), clipGradNorm, depthCalibrationSplit);
+            TrainConfig train = TrainConfig.defaults().withBatchSize(batch).withOptimizer(optimizer).withLearningRate(lr)
+                    .withWarmupSteps(warmup).withBudget(epochs, steps, seconds).withSeed(seed)
+                    .withAugmentation(augment ? AugmentationConfig.defaults() : AugmentationConfig.none())
+                    .withLoaderThreads(workers).withValidateEverySteps(checkpointEvery)
+                    .withBnCalibrationBatches(bnCalibration).withDepthCalibrationImages(depthCalibration)
+                    .withInitFrom(init == null ? null : initCheckpoint(model).toString())
+                    .withCrops(crop == null ? CropPhase.recipeFor(model.inputSizePx()) : CropPhase.parse(crop))
+                    .withMaxGradNorm(clipGradNorm).withDepthCalibrationSplit(depthCalibrationSplit);
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

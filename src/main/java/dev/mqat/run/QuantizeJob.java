@@ -115,7 +115,7 @@ public final class QuantizeJob {
         OptimizerKind opt = optimizer == null ? t.optimizer() : optimizer;
         double lr = learningRate == null ? t.learningRate() / 10 : learningRate;
         // stages fine-tune a finished network on whole images: training windows speed up early training only
-        TrainConfig stage = t.withOptimizer(opt, lr).withWarmupSteps(0)
+        TrainConfig stage = t.withOptimizer(opt).withLearningRate(lr).withWarmupSteps(0)
                 .withBudget(settings.stageEpochs(), settings.stageSteps(), 0)
                 .withValidateEverySteps(settings.checkpointEverySteps()).withCrops(List.of());
         if (stage.depthCalibrationImages() == 0 && !DepthCorrection.fromMetadata(

@@ -107,17 +107,10 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
         }
     }
 
-    /** Settings without batch-norm or depth calibration, gradient clipping nor a starting checkpoint. */
-    public TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
-            long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
-            long validateEverySteps) {
-        this(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, 0, 0, null, List.of(), 0, TRAIN_SPLIT);
-    }
-
     /**
      * 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1, batch-norm and depth calibration on,
-     * gradients clipped at {@link #DEFAULT_MAX_GRAD_NORM}.
+     * gradients clipped at {@link #DEFAULT_MAX_GRAD_NORM}: the one source of defaults; other settings are these with
+     * {@code with*} calls.
      */
     public static TrainConfig defaults() {
         return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0,
@@ -125,82 +118,109 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
                 TRAIN_SPLIT);
     }
 
-    public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
-        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps, newTimeLimitSeconds,
-                seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
-    }
-
+    /** This config with another batch size (images per step). */
     public TrainConfig withBatchSize(int n) {
-        return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+        return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
     }
 
-    public TrainConfig withOptimizer(OptimizerKind kind, double lr) {
-        return new TrainConfig(batchSize, kind, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+    /** This config with another optimizer. */
+    public TrainConfig withOptimizer(OptimizerKind kind) {
+        return new TrainConfig(batchSize, kind, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with another base learning rate. */
+    public TrainConfig withLearningRate(double lr) {
+        return new TrainConfig(batchSize, optimizer, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
+    }
+
+    /** This config with another number of linear warm-up steps. */
     public TrainConfig withWarmupSteps(int n) {
-        return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+        return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with another budget; exactly one of the three is positive. */
+    public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps,
+                newTimeLimitSeconds, seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches,
+                depthCalibrationImages, initFrom, crops, maxGradNorm, depthCalibrationSplit);
+    }
+
+    /** This config with another root seed. */
     public TrainConfig withSeed(long s) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with another geometric augmentation. */
     public TrainConfig withAugmentation(AugmentationConfig a) {
-        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, a,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                a, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
                 maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with another number of batch-building threads. */
+    public TrainConfig withLoaderThreads(int n) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, n, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm, depthCalibrationSplit);
+    }
+
+    /** This config validating every {@code n} steps (0: once per epoch). */
     public TrainConfig withValidateEverySteps(long n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, n, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
                 maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config recomputing batch-norm statistics over {@code n} batches (0: off). */
     public TrainConfig withBnCalibrationBatches(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, n, depthCalibrationImages, initFrom, crops,
                 maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config fitting the depth bias on {@code n} images (0: off). */
     public TrainConfig withDepthCalibrationImages(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, crops, maxGradNorm,
+                depthCalibrationSplit);
     }
 
-    public TrainConfig withCrops(List<CropPhase> phases) {
-        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, phases,
-                maxGradNorm, depthCalibrationSplit);
-    }
-
+    /** This config with another checkpoint a new run starts from (null: random weights). */
     public TrainConfig withInitFrom(String checkpoint) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, checkpoint, crops,
-                maxGradNorm, depthCalibrationSplit);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                checkpoint, crops, maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with other training-window phases (empty: whole images). */
+    public TrainConfig withCrops(List<CropPhase> phases) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, phases, maxGradNorm, depthCalibrationSplit);
+    }
+
+    /** This config with another gradient-norm limit (0: no clipping). */
     public TrainConfig withMaxGradNorm(double limit) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                limit, depthCalibrationSplit);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, limit, depthCalibrationSplit);
     }
 
+    /** This config with another split the depth bias is fitted on. */
     public TrainConfig withDepthCalibrationSplit(String split) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, split);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, split);
     }
 
     /** True when the depth bias is fitted on the val split rather than on training images. */
