@@ -125,12 +125,9 @@ public final class QuantizeJob {
         }
         // a layer entry naming no conv of the network would be ignored; refuse it before anything is written
         settings.bitPlan().checkLayers(PoseNet.build(src.model()).layers().stream().map(PoseConv2d::name).toList());
-        RunConfig out = src.withQuantization(command, stage, settings, Provenance.current());
-        if (data != null) {
-            out = new RunConfig(out.command(), data.toString(), out.objects(), out.model(), out.train(), out.loss(),
-                    out.decoder(), out.pnp(), out.valImages(), out.device(), out.provenance(), out.quantization());
-        }
-        return out;
+        RunConfig out = src.withCommand(command).withTrain(stage).withQuantization(settings)
+                .withProvenance(Provenance.current());
+        return data == null ? out : out.withData(data.toString());
     }
 
     /**

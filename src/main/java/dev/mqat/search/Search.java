@@ -457,10 +457,7 @@ public final class Search {
         }
         if (donor != null && taken.size() == phaseA.size() && Files.isRegularFile(donor.resolve(WORK).resolve(HESSIAN))) {
             SearchSettings d = storedSettings(donor);
-            if (d.withCompression(s.compression()).equals(new SearchSettings(s.sourceRun(), s.data(), s.compression(),
-                    s.bits(), s.quantizer(), s.probe(), s.stage(), s.hessian(), s.probeMarginPoints(),
-                    s.checkpointEverySteps(), s.depthCalibrationImages(), s.validationImages(), d.command(),
-                    s.fineTuneSeed()))) {
+            if (d.withCompression(s.compression()).equals(s.withCommand(d.command()))) {
                 AtomicFiles.copy(donor.resolve(WORK).resolve(HESSIAN), work.resolve(HESSIAN));
             }
         }
