@@ -12,6 +12,7 @@ import dev.mqat.run.RunObject;
 import dev.mqat.data.BopDataset;
 import dev.mqat.run.TrainingJob;
 import dev.mqat.train.CropPhase;
+import dev.mqat.train.DepthCalibrationSplit;
 import dev.mqat.train.LossConfig;
 import dev.mqat.train.OptimizerKind;
 import dev.mqat.train.PoseTrainer;
@@ -119,7 +120,7 @@ final class TrainCommand implements Runnable {
             description = SharedOptions.DEPTH_CALIBRATION)
     Integer depthCalibration;
 
-    @Option(names = "--depth-calibration-split", defaultValue = TrainConfig.TRAIN_SPLIT, paramLabel = "SPLIT",
+    @Option(names = "--depth-calibration-split", defaultValue = "train", paramLabel = "SPLIT",
             description = SharedOptions.DEPTH_CALIBRATION_SPLIT)
     String depthCalibrationSplit;
 
@@ -215,7 +216,8 @@ final class TrainCommand implements Runnable {
                     .withBnCalibrationBatches(bnCalibration).withDepthCalibrationImages(depthCalibration)
                     .withInitFrom(init == null ? null : initCheckpoint(model).toString())
                     .withCrops(crop == null ? CropPhase.recipeFor(model.inputSizePx()) : CropPhase.parse(crop))
-                    .withMaxGradNorm(clipGradNorm).withDepthCalibrationSplit(depthCalibrationSplit);
+                    .withMaxGradNorm(clipGradNorm)
+                    .withDepthCalibrationSplit(DepthCalibrationSplit.fromKey(depthCalibrationSplit));
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

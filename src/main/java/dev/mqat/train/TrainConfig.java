@@ -35,14 +35,15 @@ import java.util.List;
  * @param maxGradNorm before each update, scale the gradients down so that their global L2 norm is at most this;
  *     0 turns clipping off (default {@link #DEFAULT_MAX_GRAD_NORM}; runs written before this setting existed read
  *     as 0)
- * @param depthCalibrationSplit split whose images the depth bias is fitted on: {@code train} (default; the first
- *     {@code depthCalibrationImages} of a fixed shuffle of the training images) or {@code val} (images the network
- *     never trained on, like the test images; runs written before this setting existed read as {@code train})
+ * @param depthCalibrationSplit split whose images the depth bias is fitted on: {@link DepthCalibrationSplit#TRAIN}
+ *     (default; the first {@code depthCalibrationImages} of a fixed shuffle of the training images) or
+ *     {@link DepthCalibrationSplit#VAL} (images the network never trained on, like the test images); written as
+ *     {@code "train"} or {@code "val"}, and runs written before this setting existed read as {@code train}
  */
 public record TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
         long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
         long validateEverySteps, int bnCalibrationBatches, int depthCalibrationImages, String initFrom, List<CropPhase> crops,
-        double maxGradNorm, String depthCalibrationSplit) {
+        double maxGradNorm, DepthCalibrationSplit depthCalibrationSplit) {
 
     /** Batch-norm calibration batches of {@link #defaults()}: 1600 images, a few seconds on the CPU preset. */
     public static final int DEFAULT_BN_CALIBRATION_BATCHES = 50;
@@ -56,10 +57,6 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
      * reference clips at 5 with a loss scaled differently (weights 0.01 and 0.1, no division by the positives).
      */
     public static final double DEFAULT_MAX_GRAD_NORM = 10;
-
-    /** Split names {@link #depthCalibrationSplit} takes. */
-    public static final String TRAIN_SPLIT = "train";
-    public static final String VAL_SPLIT = "val";
 
     public TrainConfig {
         if (batchSize < 1) {
@@ -99,11 +96,7 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
             throw new IllegalArgumentException("train.maxGradNorm: must be >= 0 (0 = no clipping), found " + maxGradNorm);
         }
         if (depthCalibrationSplit == null) {
-            depthCalibrationSplit = TRAIN_SPLIT;
-        }
-        if (!depthCalibrationSplit.equals(TRAIN_SPLIT) && !depthCalibrationSplit.equals(VAL_SPLIT)) {
-            throw new IllegalArgumentException("train.depthCalibrationSplit: expected train or val, found '"
-                    + depthCalibrationSplit + "'");
+            depthCalibrationSplit = DepthCalibrationSplit.TRAIN; // a config written before the setting existed
         }
     }
 
@@ -115,7 +108,7 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
     public static TrainConfig defaults() {
         return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0,
                 DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, List.of(), DEFAULT_MAX_GRAD_NORM,
-                TRAIN_SPLIT);
+                DepthCalibrationSplit.TRAIN);
     }
 
     /** This config with another batch size (images per step). */
@@ -217,7 +210,7 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
     }
 
     /** This config with another split the depth bias is fitted on. */
-    public TrainConfig withDepthCalibrationSplit(String split) {
+    public TrainConfig withDepthCalibrationSplit(DepthCalibrationSplit split) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
                 initFrom, crops, maxGradNorm, split);
@@ -225,7 +218,7 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
 
     /** True when the depth bias is fitted on the val split rather than on training images. */
     public boolean depthCalibrationOnVal() {
-        return depthCalibrationSplit.equals(VAL_SPLIT);
+        return depthCalibrationSplit == DepthCalibrationSplit.VAL;
     }
 
     /** Side of the training windows at the fraction {@code budgetFraction} of the budget; 0 for whole images. */
