@@ -124,7 +124,7 @@ public final class QuantizeJob {
             stage = stage.withDepthCalibrationImages(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
         }
         // a layer entry naming no conv of the network would be ignored; refuse it before anything is written
-        settings.bitPlan().checkLayers(PoseNet.build(src.model()).layers().stream().map(PoseConv2d::name).toList());
+        settings.plan().checkLayers(PoseNet.build(src.model()).layers().stream().map(PoseConv2d::name).toList());
         RunConfig out = src.withCommand(command).withTrain(stage).withQuantization(settings)
                 .withProvenance(Provenance.current());
         return data == null ? out : out.withData(data.toString());
@@ -229,7 +229,7 @@ public final class QuantizeJob {
             Map<String, Object> start = new LinkedHashMap<>();
             start.put("event", "start");
             start.put("source", q.sourceCheckpoint());
-            start.put("plan", q.plan());
+            start.put("plan", q.plan().text());
             start.put("flow", stages.stream().map(s -> s.stream().map(NetModule::key).toList()).toList());
             start.put("quantizer", q.quantizer().name().toLowerCase(java.util.Locale.ROOT));
             start.put("granularity", q.granularity().name().toLowerCase(java.util.Locale.ROOT));
@@ -244,7 +244,7 @@ public final class QuantizeJob {
         long stageSteps = q.stageSteps() > 0 ? q.stageSteps() : q.stageEpochs() * perEpoch;
         Progress progress = new Progress("quantize", stageSteps * stages.size(), stageSteps * done, "step",
                 Reporter::line, 5000);
-        BitPlan plan = q.bitPlan();
+        BitPlan plan = q.plan();
         Engine.getEngine("PyTorch").setRandomSeed((int) cfg.train().seed());
         List<StageResult> results = new ArrayList<>(readFinished(qrun, q, done));
         try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
@@ -497,13 +497,13 @@ public final class QuantizeJob {
             throw new IllegalArgumentException("both " + qrun + " and " + donor + " must be quantizations");
         }
         List<NetModule> first = q.stages().get(0);
-        BitPlan plan = q.bitPlan();
-        BitPlan donorPlan = dq.bitPlan();
+        BitPlan plan = q.plan();
+        BitPlan donorPlan = dq.plan();
         for (NetModule m : first) {
             if (!plan.bitsOf(m.key()).equals(donorPlan.bitsOf(m.key())) || !plan.layerBits().isEmpty()
                     || !donorPlan.layerBits().isEmpty()) {
                 throw new IllegalArgumentException(donor + ": module " + m.key() + " has other bits in plan '"
-                        + dq.plan() + "' than in '" + q.plan() + "'");
+                        + dq.plan().text() + "' than in '" + q.plan().text() + "'");
             }
         }
         if (!dq.stages().get(0).equals(first) || !dq.sourceCheckpoint().equals(q.sourceCheckpoint())
@@ -524,7 +524,7 @@ public final class QuantizeJob {
             String event = n.path("event").asText();
             if ("start".equals(event)) {
                 ObjectNode start = n.deepCopy();
-                start.put("plan", q.plan());
+                start.put("plan", q.plan().text());
                 start.set("flow", JSON.valueToTree(q.stages().stream().map(s -> s.stream().map(NetModule::key)
                         .toList()).toList()));
                 start.put("first_stage_from", donor.toString());

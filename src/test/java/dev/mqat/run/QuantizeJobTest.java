@@ -64,7 +64,7 @@ class QuantizeJobTest {
 
     static RunConfig config(String plan, List<String> flow, QuantizerKind kind, long stageSteps, int actBits) {
         QuantizeSettings s = new QuantizeSettings(floatRun.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
-                plan, flow, kind, Granularity.PER_TENSOR, 0, stageSteps, actBits, 2);
+                BitPlan.parse(plan), flow, kind, Granularity.PER_TENSOR, 0, stageSteps, actBits, 2);
         return QuantizeJob.configFor(floatRun, null, s, null, null, List.of("mqat", "quantize"));
     }
 
@@ -112,7 +112,7 @@ class QuantizeJobTest {
                     RunEvaluation.bestCheckpoint(calibrated), meta);
         }
         QuantizeSettings s = new QuantizeSettings(calibrated.toString(), RunEvaluation.bestCheckpoint(calibrated).toString(),
-                "head=8", List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
+                BitPlan.parse("head=8"), List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
         RunConfig cfg = QuantizeJob.configFor(calibrated, null, s, null, null, List.of("mqat", "quantize"));
         assertThat(cfg.train().depthCalibrationImages()).isEqualTo(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
         Path qrun = root.resolve("calibrated-q");
@@ -134,7 +134,7 @@ class QuantizeJobTest {
         JSON.writeValue(windowed.resolve("config.json").toFile(), config);
         assertThat(RunConfig.read(windowed).train().crops()).hasSize(1);
         QuantizeSettings s = new QuantizeSettings(windowed.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
-                "head=8", List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
+                BitPlan.parse("head=8"), List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
         RunConfig cfg = QuantizeJob.configFor(windowed, null, s, null, null, List.of("mqat", "quantize"));
         assertThat(cfg.train().crops()).isEmpty();
     }
@@ -227,9 +227,9 @@ class QuantizeJobTest {
         InqSchedule schedule = InqSchedule.paper();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             PoseNet net = PoseNet.create(ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.25), m);
-            QuantizeSettings q = new QuantizeSettings("r", "c", "fpn=4", List.of(), QuantizerKind.INQ,
+            QuantizeSettings q = new QuantizeSettings("r", "c", BitPlan.parse("fpn=4"), List.of(), QuantizerKind.INQ,
                     Granularity.PER_TENSOR, 0, steps, 0, 0);
-            QuantizeJob.attach(net, List.of(NetModule.FPN), q.bitPlan(), q);
+            QuantizeJob.attach(net, List.of(NetModule.FPN), q.plan(), q);
             Progress quiet = new Progress("t", steps, 0, "step", line -> { }, 1000);
             QuantizeJob.StageHook hook = new QuantizeJob.StageHook(0, List.of(NetModule.FPN), QuantizerKind.INQ, 0.01,
                     (st, s) -> {}, quiet, 0);
@@ -306,9 +306,9 @@ class QuantizeJobTest {
             for (int actBits : new int[] {0, 8}) {
                 try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                     PoseNet net = QuantizedCheckpoints.load(RunEvaluation.bestCheckpoint(floatRun), m);
-                    QuantizeSettings q = new QuantizeSettings("r", "c", "backbone=8,fpn=2,head=4", List.of(), kind,
+                    QuantizeSettings q = new QuantizeSettings("r", "c", BitPlan.parse("backbone=8,fpn=2,head=4"), List.of(), kind,
                             Granularity.PER_CHANNEL, 0, 1, actBits, 0);
-                    QuantizeJob.attach(net, List.of(NetModule.values()), q.bitPlan(), q);
+                    QuantizeJob.attach(net, List.of(NetModule.values()), q.plan(), q);
                     for (NetModule mod : NetModule.values()) {
                         Quantization.freezeInq(net, mod, 0.6);
                     }
@@ -412,18 +412,18 @@ class QuantizeJobTest {
 
     @Test
     void flowMustListExactlyThePlannedModules() {
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "8-2-8", List.of("fpn", "neck", "head"),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("8-2-8"), List.of("fpn", "neck", "head"),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 0, 0, 0)).hasMessageContaining("'neck'");
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "fpn=2", List.of("fpn", "head"),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("fpn=2"), List.of("fpn", "head"),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 0, 0, 0)).hasMessageContaining("'head'")
                 .hasMessageContaining("float");
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "8-2-8", List.of("fpn", "head"),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("8-2-8"), List.of("fpn", "head"),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 0, 0, 0)).hasMessageContaining("misses backbone");
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "8-2-8", List.of("fpn", "fpn", "head"),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("8-2-8"), List.of("fpn", "fpn", "head"),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 0, 0, 0)).hasMessageContaining("twice");
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "8-2-8", List.of(),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("8-2-8"), List.of(),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 5, 0, 0)).hasMessageContaining("exactly one stage budget");
-        assertThat(new QuantizeSettings("r", "c", "fpn=2,head.cls_tower.0=4", List.of(), QuantizerKind.INQ,
+        assertThat(new QuantizeSettings("r", "c", BitPlan.parse("fpn=2,head.cls_tower.0=4"), List.of(), QuantizerKind.INQ,
                 Granularity.PER_TENSOR, 1, 0, 0, 0).stages()).containsExactly(List.of(NetModule.FPN, NetModule.HEAD));
     }
 
@@ -432,7 +432,7 @@ class QuantizeJobTest {
         RunConfig f = RunConfig.read(floatRun);
         assertThat(f.quantization()).isNull();
         RunConfig q = RunConfig.read(flowRun);
-        assertThat(q.quantization().plan()).isEqualTo("8-2-8");
+        assertThat(q.quantization().plan()).isEqualTo(BitPlan.of(8, 2, 8));
         assertThat(q.train().learningRate()).isEqualTo(f.train().learningRate() / 10);
         assertThat(q.train().optimizer()).isEqualTo(f.train().optimizer());
         assertThat(q.model()).isEqualTo(f.model());
