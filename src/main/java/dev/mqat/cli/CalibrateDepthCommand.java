@@ -1,6 +1,7 @@
 package dev.mqat.cli;
 
 import dev.mqat.run.CalibrationJob;
+import dev.mqat.train.DepthCalibrationSplit;
 import dev.mqat.train.TrainConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -43,7 +44,8 @@ final class CalibrateDepthCommand implements Runnable {
         }
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images, split);
+            r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images,
+                    split == null ? null : DepthCalibrationSplit.fromKey(split));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

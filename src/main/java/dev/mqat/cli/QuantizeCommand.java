@@ -5,6 +5,7 @@ import dev.mqat.run.QuantizeJob;
 import dev.mqat.run.QuantizeSettings;
 import dev.mqat.run.RunConfig;
 import dev.mqat.run.RunEvaluation;
+import dev.mqat.quant.BitPlan;
 import dev.mqat.quant.Granularity;
 import dev.mqat.quant.QuantizerKind;
 import dev.mqat.train.OptimizerKind;
@@ -145,7 +146,7 @@ final class QuantizeCommand implements Runnable {
                 throw new UsageException("--lr must be positive, found " + lr);
             }
             QuantizeSettings settings = new QuantizeSettings(model.toAbsolutePath().normalize().toString(),
-                    best.toAbsolutePath().normalize().toString(), plan, flowModules, quantizer,
+                    best.toAbsolutePath().normalize().toString(), BitPlan.parse(plan), flowModules, quantizer,
                     perChannel ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR, epochs, steps, actBits,
                     checkpointEvery);
             if (!Files.isRegularFile(RunConfig.file(model))) {

@@ -85,9 +85,8 @@ final class SizeCommand implements Runnable {
             throw new UsageException("--plan: " + e.getMessage());
         }
         if (json) {
-            JsonOutput.print(new SizeJson(config.arch().key(), bitPlan.isQuantized() ? bitPlan.toString()
-                    : BitPlan.FULL_PRECISION, r.fp32Bytes(), r.quantizedBytes(), r.compression(), r.weightsCompression(),
-                    r.modules()));
+            JsonOutput.print(new SizeJson(config.arch().key(), bitPlan.text(), r.fp32Bytes(), r.quantizedBytes(),
+                    r.compression(), r.weightsCompression(), r.modules()));
             return;
         }
         System.out.printf(Locale.ROOT, "%s, plan %s (%s scales)%n", config.arch().key(),

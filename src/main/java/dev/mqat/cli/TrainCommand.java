@@ -12,6 +12,7 @@ import dev.mqat.run.RunObject;
 import dev.mqat.data.BopDataset;
 import dev.mqat.run.TrainingJob;
 import dev.mqat.train.CropPhase;
+import dev.mqat.train.DepthCalibrationSplit;
 import dev.mqat.train.LossConfig;
 import dev.mqat.train.OptimizerKind;
 import dev.mqat.train.PoseTrainer;
@@ -119,7 +120,7 @@ final class TrainCommand implements Runnable {
             description = SharedOptions.DEPTH_CALIBRATION)
     Integer depthCalibration;
 
-    @Option(names = "--depth-calibration-split", defaultValue = TrainConfig.TRAIN_SPLIT, paramLabel = "SPLIT",
+    @Option(names = "--depth-calibration-split", defaultValue = "train", paramLabel = "SPLIT",
             description = SharedOptions.DEPTH_CALIBRATION_SPLIT)
     String depthCalibrationSplit;
 
@@ -208,10 +209,15 @@ final class TrainCommand implements Runnable {
             } else {
                 seconds = Durations.parse(budget.timeLimit).toMillis() / 1000.0;
             }
-            TrainConfig train = new TrainConfig(batch, optimizer, lr, warmup, epochs, steps, seconds, seed,
-                    augment ? AugmentationConfig.defaults() : AugmentationConfig.none(), workers, checkpointEvery,
-                    bnCalibration, depthCalibration, init == null ? null : initCheckpoint(model).toString(),
-                    crop == null ? CropPhase.recipeFor(model.inputSizePx()) : CropPhase.parse(crop), clipGradNorm, depthCalibrationSplit);
+            TrainConfig train = TrainConfig.defaults().withBatchSize(batch).withOptimizer(optimizer).withLearningRate(lr)
+                    .withWarmupSteps(warmup).withBudget(epochs, steps, seconds).withSeed(seed)
+                    .withAugmentation(augment ? AugmentationConfig.defaults() : AugmentationConfig.none())
+                    .withLoaderThreads(workers).withValidateEverySteps(checkpointEvery)
+                    .withBnCalibrationBatches(bnCalibration).withDepthCalibrationImages(depthCalibration)
+                    .withInitFrom(init == null ? null : initCheckpoint(model).toString())
+                    .withCrops(crop == null ? CropPhase.recipeFor(model.inputSizePx()) : CropPhase.parse(crop))
+                    .withMaxGradNorm(clipGradNorm)
+                    .withDepthCalibrationSplit(DepthCalibrationSplit.fromKey(depthCalibrationSplit));
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

@@ -101,10 +101,10 @@ public final class Comparison {
             SearchSettings first = s.search(s.compressions().get(0), job.seed());
             // the one place that knows how each method makes its run folder
             Runnable work = switch (job.method()) {
-                case FP -> () -> fineTune(Search.fineTuneConfig(first, BitPlan.FULL_PRECISION, List.of(),
+                case FP -> () -> fineTune(Search.fineTuneConfig(first, BitPlan.fullPrecision(), List.of(),
                         ComparisonSettings.SEARCH_QUANTIZER, s.fineTune()), dir, listener);
                 case LSQ, INQ -> () -> fineTune(Search.fineTuneConfig(first,
-                        BitPlan.uniform(ComparisonSettings.uniformBits(job.compression())).toString(), List.of(),
+                        BitPlan.uniform(ComparisonSettings.uniformBits(job.compression())), List.of(),
                         job.method().quantizer(), s.fineTune()), dir, listener);
                 case MQAT -> () -> search(s, cmp, job, jobs, line -> {
                     listener.log(line);

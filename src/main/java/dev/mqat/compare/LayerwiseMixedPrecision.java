@@ -132,13 +132,13 @@ public final class LayerwiseMixedPrecision {
 
         Path source = s.sourceRun();
         QuantizeSettings q = new QuantizeSettings(source.toString(), RunEvaluation.bestCheckpoint(source).toString(),
-                allocation.plan().toString(), List.of(), QuantizerKind.LSQ, s.granularity(), s.budget().epochs(),
+                allocation.plan(), List.of(), QuantizerKind.LSQ, s.granularity(), s.budget().epochs(),
                 s.budget().steps(), 0, s.checkpointEverySteps());
         Path qat = work.resolve(FINE_TUNE);
         boolean started = Files.isRegularFile(RunConfig.file(qat));
         if (started && !RunConfig.read(qat).quantization().plan().equals(q.plan())) {
-            throw new IllegalStateException(qat + " fine-tunes plan '" + RunConfig.read(qat).quantization().plan()
-                    + "' but the allocation now gives '" + q.plan() + "'; remove " + qat + " to fine-tune again");
+            throw new IllegalStateException(qat + " fine-tunes plan '" + RunConfig.read(qat).quantization().plan().text()
+                    + "' but the allocation now gives '" + q.plan().text() + "'; remove " + qat + " to fine-tune again");
         }
         QuantizeJob.Result tuned = QuantizeJob.finished(qat).orElse(null);
         if (tuned == null) {

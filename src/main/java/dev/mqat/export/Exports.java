@@ -34,8 +34,7 @@ public final class Exports {
         BitPlan plan = found.isEmpty() ? BitPlan.fullPrecision() : BitPlan.parse(found);
         SizeReport size = Quantization.size(config.model(), plan, config.quantization() == null
                 ? Granularity.PER_TENSOR : config.quantization().granularity());
-        return new ExportReport(ExportFormat.ONNX, r.file(), r.bytes(), plan.isQuantized() ? plan.toString()
-                : BitPlan.FULL_PRECISION, 0, size.quantizedBytes(), size.fp32Bytes(),
-                Math.max(0, r.bytes() - size.quantizedBytes()));
+        return new ExportReport(ExportFormat.ONNX, r.file(), r.bytes(), plan.text(), 0, size.quantizedBytes(),
+                size.fp32Bytes(), Math.max(0, r.bytes() - size.quantizedBytes()));
     }
 }

@@ -130,7 +130,7 @@ final class PackedModelWriter {
         PackedManifest manifest = new PackedManifest(PackedModel.FORMAT, PackedModel.VERSION, config.model(),
                 config.objects(), config.decoder(), config.pnp(), depth, config.data(),
                 new PackedManifest.Input(config.model().inputSizePx(), BatchLoader.MEAN, BatchLoader.STD),
-                plan.isQuantized() ? plan.toString() : BitPlan.FULL_PRECISION,
+                plan.text(),
                 setup.map(s -> s.kind().name().toLowerCase(Locale.ROOT)).orElse(null),
                 setup.map(s -> s.granularity().name().toLowerCase(Locale.ROOT)).orElse(null), layers, tensors, offset,
                 String.format("%08x", crc.getValue()), source, provenance);

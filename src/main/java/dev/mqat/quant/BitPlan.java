@@ -1,5 +1,7 @@
 package dev.mqat.quant;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mqat.model.NetModule;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,7 +17,8 @@ import java.util.TreeMap;
  * {@code fpn.lateral3=4}, a layer being named by its dotted path starting with its module) and the short form
  * {@code 8-2-8} (all three modules in backbone-fpn-head order), and {@value #FULL_PRECISION} for no quantized module.
  * {@link #toString()} prints the long form, modules in canonical order then layers sorted (the empty string for full
- * precision); {@link #parse} reads all three.
+ * precision); {@link #text()} is the same with {@value #FULL_PRECISION} for full precision, the form JSON files hold;
+ * {@link #parse} reads all three.
  *
  * @param moduleBits bits per module name (one of {@link #MODULES}), each in 1..8
  * @param layerBits bits per layer name (dotted, first part a module), each in 1..8; override the module's bits
@@ -78,6 +81,7 @@ public record BitPlan(Map<String, Integer> moduleBits, Map<String, Integer> laye
      *
      * @throws IllegalArgumentException naming the entry at fault: unknown module, bits outside 1..8, malformed text
      */
+    @JsonCreator
     public static BitPlan parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty bit plan; expected e.g. backbone=8,fpn=2,head=8, 8-2-8 or fp");
@@ -189,6 +193,15 @@ public record BitPlan(Map<String, Integer> moduleBits, Map<String, Integer> laye
                     + "' must start with a module (backbone, fpn, head) followed by a dot and the layer path");
         }
         return module;
+    }
+
+    /**
+     * The text a JSON file holds ({@code config.json}'s {@code quantization.plan}, the packed manifest's plan): the
+     * long form, or {@value #FULL_PRECISION} when nothing is quantized. {@link #parse} reads it back to an equal plan.
+     */
+    @JsonValue
+    public String text() {
+        return isQuantized() ? toString() : FULL_PRECISION;
     }
 
     /** The long form {@code backbone=8,fpn=2,head=8[,layer=b...]}; empty string for full precision. */

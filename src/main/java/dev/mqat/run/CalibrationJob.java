@@ -6,6 +6,7 @@ import dev.mqat.eval.DepthCorrection;
 import dev.mqat.model.BatchNormCalibration;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.PoseNet;
+import dev.mqat.train.DepthCalibrationSplit;
 import dev.mqat.train.PoseTrainer;
 import dev.mqat.train.TrainConfig;
 import java.nio.file.Path;
@@ -40,10 +41,10 @@ public final class CalibrationJob {
      * @param bnBatches batches of the run's batch size to recompute batch-norm statistics over, 0 to keep them
      * @param depthImages training images to fit the depth correction on; 0 keeps the checkpoint's correction when
      *     the statistics are kept, and refits it on the default count when they change (the bias depends on them)
-     * @param depthSplit split to fit the depth correction on ({@code train} or {@code val}), or null for the one the
-     *     run's config names
+     * @param depthSplit split to fit the depth correction on, or null for the one the run's config names
      */
-    public static Result run(Path runDir, Path checkpoint, Path out, int bnBatches, int depthImages, String depthSplit) {
+    public static Result run(Path runDir, Path checkpoint, Path out, int bnBatches, int depthImages,
+            DepthCalibrationSplit depthSplit) {
         if (bnBatches < 0 || depthImages < 0 || bnBatches + depthImages == 0) {
             throw new IllegalArgumentException("nothing to calibrate: batch-norm batches " + bnBatches
                     + " and depth images " + depthImages + " (one must be positive, neither negative)");

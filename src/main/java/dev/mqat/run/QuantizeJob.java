@@ -3,8 +3,6 @@ package dev.mqat.run;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqat.AtomicFiles;
 import dev.mqat.Progress;
 import dev.mqat.Reporter;
@@ -21,13 +19,9 @@ import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.NetModule;
 import dev.mqat.model.PoseConv2d;
 import dev.mqat.model.PoseNet;
-import dev.mqat.quant.ActivationQuantSpec;
 import dev.mqat.quant.BitPlan;
 import dev.mqat.quant.InqSchedule;
-import dev.mqat.quant.QuantSpec;
 import dev.mqat.quant.Quantization;
-import dev.mqat.quant.QuantizerKind;
-import dev.mqat.quant.Quantizers;
 import dev.mqat.train.OptimizerKind;
 import dev.mqat.train.PoseObjective;
 import dev.mqat.train.PoseTrainer;
@@ -64,14 +58,12 @@ import java.util.Map;
  * {@code freeze} and sampled {@code step} lines, a {@code stage} line with the validation metrics, an {@code end}
  * line), {@code stages/<i>-<module>/} (the stage's trainer folder, resumable, and its {@code stage.ckpt}).
  * {@code --resume} restarts after the last finished stage, and inside a stage from its last checkpoint.
+ *
+ * <p>Beside this class, in the same package: {@code StageHook} (a stage's freezing and learning-rate schedule),
+ * {@code StageQuantizers} (the quantizers a stage attaches) and {@code StageFolders} (the stage folders, and what
+ * resuming and a search's adopted first stage read from them).
  */
 public final class QuantizeJob {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** File of a stage folder holding its validation estimates (BOP19 CSV), for paired comparisons. */
-    static final String VAL_PREDICTIONS = "predictions-val.csv";
-    /** Stage progress of the LSQ/STE x0.1 drops: epochs 10, 20, 25 of the paper's 30 (appendix A.4.2). */
-    private static final double[] STEP_DECAY_AT = {10 / 30.0, 20 / 30.0, 25 / 30.0};
-
     private QuantizeJob() {}
 
     /**
@@ -115,7 +107,7 @@ public final class QuantizeJob {
         OptimizerKind opt = optimizer == null ? t.optimizer() : optimizer;
         double lr = learningRate == null ? t.learningRate() / 10 : learningRate;
         // stages fine-tune a finished network on whole images: training windows speed up early training only
-        TrainConfig stage = t.withOptimizer(opt, lr).withWarmupSteps(0)
+        TrainConfig stage = t.withOptimizer(opt).withLearningRate(lr).withWarmupSteps(0)
                 .withBudget(settings.stageEpochs(), settings.stageSteps(), 0)
                 .withValidateEverySteps(settings.checkpointEverySteps()).withCrops(List.of());
         if (stage.depthCalibrationImages() == 0 && !DepthCorrection.fromMetadata(
@@ -124,13 +116,10 @@ public final class QuantizeJob {
             stage = stage.withDepthCalibrationImages(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
         }
         // a layer entry naming no conv of the network would be ignored; refuse it before anything is written
-        settings.bitPlan().checkLayers(PoseNet.build(src.model()).layers().stream().map(PoseConv2d::name).toList());
-        RunConfig out = src.withQuantization(command, stage, settings, Provenance.current());
-        if (data != null) {
-            out = new RunConfig(out.command(), data.toString(), out.objects(), out.model(), out.train(), out.loss(),
-                    out.decoder(), out.pnp(), out.valImages(), out.device(), out.provenance(), out.quantization());
-        }
-        return out;
+        settings.plan().checkLayers(PoseNet.build(src.model()).layers().stream().map(PoseConv2d::name).toList());
+        RunConfig out = src.withCommand(command).withTrain(stage).withQuantization(settings)
+                .withProvenance(Provenance.current());
+        return data == null ? out : out.withData(data.toString());
     }
 
     /**
@@ -223,7 +212,7 @@ public final class QuantizeJob {
         RunData train = RunData.load(dataset, "train", size, 0);
         RunData val = dataset.hasSplit("val") ? RunData.load(dataset, "val", size, cfg.valImages()) : null;
         List<List<NetModule>> stages = q.stages();
-        int done = resume ? finishedStages(qrun, q) : 0;
+        int done = resume ? StageFolders.finishedStages(qrun, q) : 0;
         RunLog log = RunLog.in(qrun);
         if (resume) {
             // the start line and the lines of finished stages stay; a resumed stage rewrites its own
@@ -232,7 +221,7 @@ public final class QuantizeJob {
             Map<String, Object> start = new LinkedHashMap<>();
             start.put("event", "start");
             start.put("source", q.sourceCheckpoint());
-            start.put("plan", q.plan());
+            start.put("plan", q.plan().text());
             start.put("flow", stages.stream().map(s -> s.stream().map(NetModule::key).toList()).toList());
             start.put("quantizer", q.quantizer().name().toLowerCase(java.util.Locale.ROOT));
             start.put("granularity", q.granularity().name().toLowerCase(java.util.Locale.ROOT));
@@ -247,12 +236,12 @@ public final class QuantizeJob {
         long stageSteps = q.stageSteps() > 0 ? q.stageSteps() : q.stageEpochs() * perEpoch;
         Progress progress = new Progress("quantize", stageSteps * stages.size(), stageSteps * done, "step",
                 Reporter::line, 5000);
-        BitPlan plan = q.bitPlan();
+        BitPlan plan = q.plan();
         Engine.getEngine("PyTorch").setRandomSeed((int) cfg.train().seed());
-        List<StageResult> results = new ArrayList<>(readFinished(qrun, q, done));
+        List<StageResult> results = new ArrayList<>(StageFolders.readFinished(qrun, q, done));
         try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
             PoseNet net = done == 0 ? QuantizedCheckpoints.load(Path.of(q.sourceCheckpoint()), manager)
-                    : QuantizedCheckpoints.load(stageCheckpoint(qrun, q, done - 1), manager);
+                    : QuantizedCheckpoints.load(StageFolders.stageCheckpoint(qrun, q, done - 1), manager);
             PoseObjective objective = new PoseObjective(cfg.model(), cfg.loss(), cfg.train().seed());
             DepthCalibration calibration = new DepthCalibration(train, val, cfg, cfg.train().depthCalibrationImages());
             Map<String, String> calibrated = Map.of();
@@ -267,7 +256,7 @@ public final class QuantizeJob {
                 decision.put("event", "quantize");
                 decision.put("stage", i + 1);
                 decision.put("modules", modules.stream().map(NetModule::key).toList());
-                decision.put("bits", attach(net, modules, plan, q));
+                decision.put("bits", StageQuantizers.attach(net, modules, plan, q));
                 boolean stageResume = resume && i == done && PoseTrainer.canResume(dir.resolve("checkpoints"));
                 StageHook hook = new StageHook(i, modules, q.quantizer(), cfg.train().learningRate(), observer,
                         progress, stageSteps * i);
@@ -278,14 +267,14 @@ public final class QuantizeJob {
                 EvaluationResult v = checked.val();
                 calibrated = checked.metadata();
                 if (checked.valEstimates() != null) {
-                    Bop19Csv.write(dir.resolve(VAL_PREDICTIONS), checked.valEstimates());
+                    Bop19Csv.write(dir.resolve(StageFolders.VAL_PREDICTIONS), checked.valEstimates());
                 }
                 // a stage's lines are written once it is finished, so a resumed stage never duplicates them
                 log.append(decision);
                 for (Map<String, Object> f : hook.freezeEvents(stageSteps, finalFrozen)) {
                     log.append(f);
                 }
-                copyStageLog(dir, log, i + 1);
+                StageFolders.copyStageLog(dir, log, i + 1);
                 Map<String, Object> stageLine = new LinkedHashMap<>();
                 stageLine.put("event", "stage");
                 stageLine.put("stage", i + 1);
@@ -330,136 +319,6 @@ public final class QuantizeJob {
     }
 
     /**
-     * Attaches the plan's weight quantizers (and input quantizers when activations are quantized) to the convs of
-     * {@code modules}, leaving every other conv as it is.
-     *
-     * @return bits per layer name
-     */
-    static Map<String, Integer> attach(PoseNet net, List<NetModule> modules, BitPlan plan, QuantizeSettings q) {
-        Map<String, Integer> bits = new LinkedHashMap<>();
-        for (NetModule m : modules) {
-            for (PoseConv2d layer : net.layers(m)) {
-                int b = plan.bitsFor(layer.name(), m.key());
-                if (b != BitPlan.FLOAT_BITS) {
-                    layer.setWeightQuantizer(Quantizers.create(q.quantizer(), new QuantSpec(b, q.granularity()),
-                            layer.weightShape()));
-                    bits.put(layer.name(), b);
-                }
-            }
-            if (q.actBits() > 0) {
-                Quantization.attachInputQuantizers(net, m, ActivationQuantSpec.defaults().withBits(q.actBits()));
-            }
-        }
-        return bits;
-    }
-
-    /** Drives INQ freezing and the stage's learning-rate pattern (see the class comment). */
-    static final class StageHook implements PoseTrainer.StepHook {
-        private final int stageIndex;
-        private final List<NetModule> modules;
-        private final QuantizerKind kind;
-        private final double baseLr;
-        private final StepObserver observer;
-        private final Progress progress;
-        private final long offset;
-        private final InqSchedule schedule = InqSchedule.paper();
-        private double lastFraction = -1;
-
-        StageHook(int stageIndex, List<NetModule> modules, QuantizerKind kind, double baseLr, StepObserver observer,
-                Progress progress, long offset) {
-            this.stageIndex = stageIndex;
-            this.modules = modules;
-            this.kind = kind;
-            this.baseLr = baseLr;
-            this.observer = observer;
-            this.progress = progress;
-            this.offset = offset;
-        }
-
-        @Override
-        public void beforeStep(long step, long totalSteps, PoseNet net) {
-            observer.beforeStep(stageIndex, step);
-            if (kind == QuantizerKind.INQ) {
-                double f = schedule.fractionAtStep(step, totalSteps);
-                if (f > lastFraction) {
-                    // idempotent: a resumed stage re-applies the fraction already in force and freezes nothing
-                    for (NetModule m : modules) {
-                        Quantization.freezeInq(net, m, f);
-                    }
-                    lastFraction = f;
-                }
-            }
-            progress.update(offset + step, "stage " + (stageIndex + 1));
-        }
-
-        @Override
-        public double learningRate(long step, long totalSteps, double scheduled) {
-            return baseLr * multiplier(kind, schedule, step, totalSteps);
-        }
-
-        /** Freezes what the schedule has not reached by the end of a short stage; returns the weights frozen. */
-        long finish(PoseNet net, long totalSteps) {
-            progress.update(offset + totalSteps, "stage " + (stageIndex + 1) + " done");
-            long n = 0;
-            if (kind == QuantizerKind.INQ) {
-                for (NetModule m : modules) {
-                    n += Quantization.freezeInq(net, m, 1.0);
-                }
-            }
-            return n;
-        }
-
-        /** The freeze decisions of a stage of {@code totalSteps} steps (a pure function of the schedule). */
-        List<Map<String, Object>> freezeEvents(long totalSteps, long frozenAtEnd) {
-            List<Map<String, Object>> out = new ArrayList<>();
-            if (kind != QuantizerKind.INQ) {
-                return out;
-            }
-            double last = -1;
-            for (long s = 0; s < totalSteps; s++) {
-                double f = schedule.fractionAtStep(s, totalSteps);
-                if (f > last) {
-                    out.add(freeze(s, f, multiplier(kind, schedule, s, totalSteps)));
-                    last = f;
-                }
-            }
-            if (last < 1.0) {
-                Map<String, Object> e = freeze(totalSteps, 1.0, Double.NaN);
-                e.put("weights_frozen", frozenAtEnd);
-                e.put("note", "schedule not reached within the stage's steps; remaining weights frozen at its end");
-                out.add(e);
-            }
-            return out;
-        }
-
-        private Map<String, Object> freeze(long step, double fraction, double lrMultiplier) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("event", "freeze");
-            e.put("stage", stageIndex + 1);
-            e.put("step", step);
-            e.put("fraction", fraction);
-            e.put("lr_multiplier", Double.isNaN(lrMultiplier) ? null : lrMultiplier);
-            return e;
-        }
-    }
-
-    /** LR multiplier at a step of a stage: INQ per Table 10, LSQ/STE x0.1 at 1/3, 2/3, 5/6. */
-    static double multiplier(QuantizerKind kind, InqSchedule schedule, long step, long totalSteps) {
-        return switch (kind) {
-            case INQ -> schedule.lrMultiplierAtStep(step, totalSteps);
-            case LSQ, STE -> {
-                double m = 1;
-                for (double at : STEP_DECAY_AT) {
-                    if (step >= Math.ceil(at * totalSteps - 1e-9)) {
-                        m *= 0.1;
-                    }
-                }
-                yield m;
-            }
-        };
-    }
-
-    /**
      * The result of a finished quantization in {@code qrun} (its log ends with the {@code end} line and every stage
      * checkpoint exists), read back without loading a network; empty when it is not finished.
      */
@@ -474,12 +333,12 @@ public final class QuantizeJob {
                 end = n;
             }
         }
-        if (q == null || end == null || finishedStages(qrun, q) < q.stages().size()
+        if (q == null || end == null || StageFolders.finishedStages(qrun, q) < q.stages().size()
                 || !Files.isRegularFile(RunEvaluation.bestCheckpoint(qrun))) {
             return java.util.Optional.empty();
         }
         EvaluationResult test = end.hasNonNull("test") ? EvaluationResult.fromJson(end.get("test").toString()) : null;
-        return java.util.Optional.of(new Result(readFinished(qrun, q, q.stages().size()), test));
+        return java.util.Optional.of(new Result(StageFolders.readFinished(qrun, q, q.stages().size()), test));
     }
 
     /**
@@ -493,56 +352,7 @@ public final class QuantizeJob {
      *     {@code config} would train, or when it is not finished
      */
     public static void startFromFirstStage(RunConfig config, Path qrun, Path donor) {
-        RunConfig d = RunConfig.read(donor);
-        QuantizeSettings q = config.quantization();
-        QuantizeSettings dq = d.quantization();
-        if (q == null || dq == null) {
-            throw new IllegalArgumentException("both " + qrun + " and " + donor + " must be quantizations");
-        }
-        List<NetModule> first = q.stages().get(0);
-        BitPlan plan = q.bitPlan();
-        BitPlan donorPlan = dq.bitPlan();
-        for (NetModule m : first) {
-            if (!plan.bitsOf(m.key()).equals(donorPlan.bitsOf(m.key())) || !plan.layerBits().isEmpty()
-                    || !donorPlan.layerBits().isEmpty()) {
-                throw new IllegalArgumentException(donor + ": module " + m.key() + " has other bits in plan '"
-                        + dq.plan() + "' than in '" + q.plan() + "'");
-            }
-        }
-        if (!dq.stages().get(0).equals(first) || !dq.sourceCheckpoint().equals(q.sourceCheckpoint())
-                || dq.quantizer() != q.quantizer() || dq.granularity() != q.granularity()
-                || dq.stageEpochs() != q.stageEpochs() || dq.stageSteps() != q.stageSteps()
-                || dq.actBits() != q.actBits() || !d.train().equals(config.train()) || !d.data().equals(config.data())) {
-            throw new IllegalArgumentException(donor + ": its first stage is not the one " + qrun + " would train "
-                    + "(source, modules, quantizer, budget, data and training settings must be equal)");
-        }
-        Path from = stageCheckpoint(donor, dq, 0);
-        if (!Files.isRegularFile(from)) {
-            throw new IllegalArgumentException(from + " not found; the donor's first stage is not finished");
-        }
-        TrainingJob.requireEmpty(qrun);
-        config.write(qrun);
-        RunLog log = RunLog.in(qrun);
-        for (JsonNode n : RunLog.in(donor).read()) {
-            String event = n.path("event").asText();
-            if ("start".equals(event)) {
-                ObjectNode start = n.deepCopy();
-                start.put("plan", q.plan());
-                start.set("flow", JSON.valueToTree(q.stages().stream().map(s -> s.stream().map(NetModule::key)
-                        .toList()).toList()));
-                start.put("first_stage_from", donor.toString());
-                log.append(start);
-            } else if (n.path("stage").asInt(0) == 1 && !"end".equals(event)) {
-                log.append(n);
-            }
-        }
-        Path to = stageCheckpoint(qrun, q, 0);
-        Path csv = from.resolveSibling(VAL_PREDICTIONS);
-        if (Files.isRegularFile(csv)) {
-            AtomicFiles.copy(csv, to.resolveSibling(VAL_PREDICTIONS));
-        }
-        // the checkpoint last: its presence is what marks the stage finished
-        AtomicFiles.copy(from, to);
+        StageFolders.adoptFirstStage(config, qrun, donor);
     }
 
     /**
@@ -553,7 +363,8 @@ public final class QuantizeJob {
      */
     public static List<InstanceOutcome> validationOutcomes(Path qrun, int index) {
         RunConfig cfg = RunConfig.read(qrun);
-        Path csv = stageCheckpoint(qrun, cfg.quantization(), index).resolveSibling(VAL_PREDICTIONS);
+        Path csv = StageFolders.stageCheckpoint(qrun, cfg.quantization(), index)
+                .resolveSibling(StageFolders.VAL_PREDICTIONS);
         if (!Files.isRegularFile(csv)) {
             throw new IllegalArgumentException(csv + " not found; stage " + (index + 1) + " of " + qrun
                     + " has not been validated");
@@ -564,56 +375,5 @@ public final class QuantizeJob {
             records = records.subList(0, cfg.valImages());
         }
         return PoseEvaluator.evaluate(PoseEvaluator.targets(dataset, records), Bop19Csv.read(csv)).instances();
-    }
-
-    static Path stageCheckpoint(Path qrun, QuantizeSettings q, int index) {
-        return qrun.resolve("stages").resolve(QuantizeSettings.stageName(index, q.stages().get(index)))
-                .resolve("stage.ckpt");
-    }
-
-    /** Number of leading stages whose {@code stage.ckpt} exists. */
-    static int finishedStages(Path qrun, QuantizeSettings q) {
-        int n = 0;
-        while (n < q.stages().size() && Files.isRegularFile(stageCheckpoint(qrun, q, n))) {
-            n++;
-        }
-        return n;
-    }
-
-    /** Stage results of the first {@code done} stages, validation read back from the log. */
-    private static List<StageResult> readFinished(Path qrun, QuantizeSettings q, int done) {
-        List<StageResult> out = new ArrayList<>();
-        Map<Integer, JsonNode> lines = new LinkedHashMap<>();
-        for (JsonNode n : RunLog.in(qrun).read()) {
-            if ("stage".equals(n.path("event").asText())) {
-                lines.put(n.path("stage").asInt(), n);
-            }
-        }
-        for (int i = 0; i < done; i++) {
-            JsonNode n = lines.get(i + 1);
-            EvaluationResult v = n == null || !n.hasNonNull("val") ? null
-                    : EvaluationResult.fromJson(n.get("val").toString());
-            List<String> modules = q.stages().get(i).stream().map(NetModule::key).toList();
-            out.add(new StageResult(QuantizeSettings.stageName(i, q.stages().get(i)), modules,
-                    n == null ? "" : n.path("plan").asText(), v, stageCheckpoint(qrun, q, i)));
-        }
-        return out;
-    }
-
-    /** Appends the trainer's step lines of a stage, tagged with the stage number. */
-    private static void copyStageLog(Path stageDir, RunLog log, int stage) {
-        for (JsonNode n : RunLog.in(stageDir).read()) {
-            if ("step".equals(n.path("event").asText())) {
-                ObjectNode o = JSON.createObjectNode();
-                o.put("event", "step");
-                o.put("stage", stage);
-                n.fields().forEachRemaining(e -> {
-                    if (!e.getKey().equals("event")) {
-                        o.set(e.getKey(), e.getValue());
-                    }
-                });
-                log.append(o);
-            }
-        }
     }
 }

@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * @param sourceRun run folder of the float model the quantization started from
  * @param sourceCheckpoint the checkpoint of that run that was loaded (its best)
- * @param plan bit plan, in {@link BitPlan#parse} form
+ * @param plan bit plan; written as its {@link BitPlan#text()} ({@code backbone=8,fpn=2,head=8}, layer entries,
+ *     {@code fp}), read by {@link BitPlan#parse} (which also takes the short form {@code 8-2-8})
  * @param flow module keys in quantization order; empty for all at once
  * @param quantizer weight quantizer of every quantized layer (default INQ)
  * @param granularity scale granularity (default per tensor)
@@ -30,7 +31,7 @@ import java.util.Set;
  * @param actBits input-activation fake-quantization bits of the quantized modules' convs (2..8), 0 = off (default)
  * @param checkpointEverySteps steps between the resumable checkpoints inside a stage (0 = once per epoch)
  */
-public record QuantizeSettings(String sourceRun, String sourceCheckpoint, String plan, List<String> flow,
+public record QuantizeSettings(String sourceRun, String sourceCheckpoint, BitPlan plan, List<String> flow,
         QuantizerKind quantizer, Granularity granularity, int stageEpochs, long stageSteps, int actBits,
         long checkpointEverySteps) {
 
@@ -44,8 +45,11 @@ public record QuantizeSettings(String sourceRun, String sourceCheckpoint, String
                     + "quantization.granularity: expected per_tensor or per_channel; found " + quantizer + ", "
                     + granularity);
         }
-        BitPlan p = BitPlan.parse(plan);
-        List<NetModule> planned = plannedModules(p);
+        if (plan == null) {
+            throw new IllegalArgumentException("quantization.plan: required; expected e.g. 8-2-8, backbone=8,fpn=2,head=8 "
+                    + "or fp");
+        }
+        List<NetModule> planned = plannedModules(plan);
         Set<String> seen = new LinkedHashSet<>();
         for (String m : flow) {
             NetModule module;
@@ -58,7 +62,7 @@ public record QuantizeSettings(String sourceRun, String sourceCheckpoint, String
                 throw new IllegalArgumentException("flow names module '" + m + "' twice");
             }
             if (!planned.contains(module)) {
-                throw new IllegalArgumentException("flow names module '" + m + "', which the plan '" + plan
+                throw new IllegalArgumentException("flow names module '" + m + "', which the plan '" + plan.text()
                         + "' leaves float");
             }
         }
@@ -70,7 +74,7 @@ public record QuantizeSettings(String sourceRun, String sourceCheckpoint, String
                 }
             }
             throw new IllegalArgumentException("flow " + String.join(",", flow) + " misses " + String.join(",", missing)
-                    + ", which the plan '" + plan + "' quantizes");
+                    + ", which the plan '" + plan.text() + "' quantizes");
         }
         if ((stageEpochs > 0) == (stageSteps > 0) || stageEpochs < 0 || stageSteps < 0) {
             throw new IllegalArgumentException("quantization: set exactly one stage budget of stageEpochs, stageSteps;"
@@ -85,22 +89,17 @@ public record QuantizeSettings(String sourceRun, String sourceCheckpoint, String
         }
     }
 
-    /** The parsed plan. */
-    public BitPlan bitPlan() {
-        return BitPlan.parse(plan);
-    }
-
     /** The modules of each stage, in order: one per flow entry, or all planned modules in one stage. */
     public List<List<NetModule>> stages() {
         if (flow.isEmpty()) {
-            return List.of(plannedModules(bitPlan()));
+            return List.of(plannedModules(plan));
         }
         return flow.stream().map(m -> List.of(NetModule.fromKey(m))).toList();
     }
 
     /** Whether this is the float fine-tune of plan {@code fp}: no module is quantized. */
     public boolean fullPrecision() {
-        return !bitPlan().isQuantized();
+        return !plan.isQuantized();
     }
 
     /**

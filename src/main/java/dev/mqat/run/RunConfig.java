@@ -66,23 +66,40 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
         this(command, data, objects, model, train, loss, decoder, pnp, valImages, device, provenance, null);
     }
 
-    /** This config with another command, train settings, quantization settings and provenance. */
-    public RunConfig withQuantization(List<String> newCommand, TrainConfig newTrain, QuantizeSettings settings,
-            Map<String, String> newProvenance) {
-        return new RunConfig(newCommand, data, objects, model, newTrain, loss, decoder, pnp, valImages, device,
-                newProvenance, settings);
+    /** This config recording another command line. */
+    public RunConfig withCommand(List<String> newCommand) {
+        return new RunConfig(newCommand, data, objects, model, train, loss, decoder, pnp, valImages, device,
+                provenance, quantization);
+    }
+
+    /** This config training on another dataset folder. */
+    public RunConfig withData(String folder) {
+        return new RunConfig(command, folder, objects, model, train, loss, decoder, pnp, valImages, device, provenance,
+                quantization);
     }
 
     /** This config with other train settings. */
     public RunConfig withTrain(TrainConfig newTrain) {
-        return new RunConfig(command, data, objects, model, newTrain, loss, decoder, pnp, valImages, device, provenance,
-                quantization);
+        return new RunConfig(command, data, objects, model, newTrain, loss, decoder, pnp, valImages, device,
+                provenance, quantization);
     }
 
     /** This config scoring only the first {@code images} validation images (0: all). */
     public RunConfig withValImages(int images) {
         return new RunConfig(command, data, objects, model, train, loss, decoder, pnp, images, device, provenance,
                 quantization);
+    }
+
+    /** This config with another provenance. */
+    public RunConfig withProvenance(Map<String, String> newProvenance) {
+        return new RunConfig(command, data, objects, model, train, loss, decoder, pnp, valImages, device,
+                newProvenance, quantization);
+    }
+
+    /** This config made by {@code mqat quantize} with {@code settings}; null for a float run. */
+    public RunConfig withQuantization(QuantizeSettings settings) {
+        return new RunConfig(command, data, objects, model, train, loss, decoder, pnp, valImages, device, provenance,
+                settings);
     }
 
     /** The config file of a run folder. */

@@ -2,6 +2,7 @@ package dev.mqat.run;
 
 import dev.mqat.data.ObjectInfo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,6 +21,24 @@ public record RunObject(int objId, double diameterMm, double[][] cornersMm) {
             out.add(new RunObject(o.objId(), o.diameterMm(), o.bboxCornersMm()));
         }
         return out;
+    }
+
+    /** Equal when the id, the diameter and every corner coordinate are (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RunObject r && objId == r.objId && Double.compare(diameterMm, r.diameterMm) == 0
+                && Arrays.deepEquals(cornersMm, r.cornersMm);
+    }
+
+    @Override
+    public int hashCode() {
+        return (31 * objId + Double.hashCode(diameterMm)) * 31 + Arrays.deepHashCode(cornersMm);
+    }
+
+    @Override
+    public String toString() {
+        return "RunObject[objId=" + objId + ", diameterMm=" + diameterMm + ", cornersMm=" + Arrays.deepToString(cornersMm)
+                + "]";
     }
 
     /** Per class, the box corners. */

@@ -158,7 +158,7 @@ public final class Search {
                 allocation.plan().toShortString(), allocation.compression(), s.compression(), allocation.omegaSum()));
 
         // gradated quantization
-        QuantizeSettings q = quantizeSettings(s, allocation.plan().toString(), keys(flow), s.stage());
+        QuantizeSettings q = quantizeSettings(s, allocation.plan(), keys(flow), s.stage());
         RunConfig config = configFor(s, q);
         Path gradated = work.resolve(GRADATED);
         boolean adopt = winner != null && s.probe().equals(s.stage());
@@ -269,7 +269,7 @@ public final class Search {
             n++;
             String folder = "flow-" + String.join("-", keys(flow));
             log.accept("search --all-flows: " + n + " of " + flows.size() + ": " + String.join(",", keys(flow)));
-            QuantizeJob.Result r = fineTune(s, work.resolve(folder), plan.toString(), keys(flow), s.stage(), true);
+            QuantizeJob.Result r = fineTune(s, work.resolve(folder), plan, keys(flow), s.stage(), true);
             double val = r.stages().get(r.stages().size() - 1).validation().overall().adi01d();
             rows.add(new FlowRow(keys(flow), val, r.test() == null ? Double.NaN : r.test().overall().adi01d(),
                     flow.equals(recommended), WORK + "/" + folder));
@@ -336,7 +336,7 @@ public final class Search {
 
     private static PhaseA phaseA(SearchSettings s, Path work, Consumer<String> log) {
         log.accept("search: phase A: FP control, " + s.probe() + " of float fine-tuning");
-        QuantizeJob.Result control = fineTune(s, work.resolve(CONTROL), BitPlan.FULL_PRECISION, List.of(), s.probe(),
+        QuantizeJob.Result control = fineTune(s, work.resolve(CONTROL), BitPlan.fullPrecision(), List.of(), s.probe(),
                 false);
         EvaluationResult cv = requireValidation(control, CONTROL);
         boolean[] controlHits = hits(work.resolve(CONTROL));
@@ -370,7 +370,7 @@ public final class Search {
     }
 
     /** Runs (or continues, or reads back) one fine-tune in {@code dir}. */
-    private static QuantizeJob.Result fineTune(SearchSettings s, Path dir, String plan, List<String> flow,
+    private static QuantizeJob.Result fineTune(SearchSettings s, Path dir, BitPlan plan, List<String> flow,
             SearchSettings.Budget budget, boolean scoreTest) {
         Optional<QuantizeJob.Result> done = QuantizeJob.finished(dir);
         if (done.isPresent()) {
@@ -389,12 +389,12 @@ public final class Search {
         return s.fineTuneSeed() == null ? c : c.withTrain(c.train().withSeed(s.fineTuneSeed()));
     }
 
-    private static QuantizeSettings quantizeSettings(SearchSettings s, String plan, List<String> flow,
+    private static QuantizeSettings quantizeSettings(SearchSettings s, BitPlan plan, List<String> flow,
             SearchSettings.Budget budget) {
         return quantizeSettings(s, plan, flow, s.quantizer(), budget);
     }
 
-    private static QuantizeSettings quantizeSettings(SearchSettings s, String plan, List<String> flow,
+    private static QuantizeSettings quantizeSettings(SearchSettings s, BitPlan plan, List<String> flow,
             QuantizerKind quantizer, SearchSettings.Budget budget) {
         Path source = s.sourceRun().toAbsolutePath().normalize();
         return new QuantizeSettings(source.toString(), RunEvaluation.bestCheckpoint(source).toString(), plan, flow,
@@ -405,10 +405,10 @@ public final class Search {
      * The config of a fine-tune made the way the search makes its own (same source checkpoint, data, optimizer,
      * learning rate, depth calibration, seed and checkpoint interval), for {@link QuantizeJob#run}: baselines fine-tuned
      * with it differ from the search's fine-tunes only in plan, flow, quantizer and budget. With {@code plan}
-     * {@link BitPlan#FULL_PRECISION}, no flow, the search's quantizer and the probe budget it is the search's FP
+     * {@link BitPlan#fullPrecision()}, no flow, the search's quantizer and the probe budget it is the search's FP
      * control, which {@link #startWith} accepts instead of training it again.
      */
-    public static RunConfig fineTuneConfig(SearchSettings s, String plan, List<String> flow, QuantizerKind quantizer,
+    public static RunConfig fineTuneConfig(SearchSettings s, BitPlan plan, List<String> flow, QuantizerKind quantizer,
             SearchSettings.Budget budget) {
         return configFor(s, quantizeSettings(s, plan, flow, quantizer, budget));
     }
@@ -457,10 +457,7 @@ public final class Search {
         }
         if (donor != null && taken.size() == phaseA.size() && Files.isRegularFile(donor.resolve(WORK).resolve(HESSIAN))) {
             SearchSettings d = storedSettings(donor);
-            if (d.withCompression(s.compression()).equals(new SearchSettings(s.sourceRun(), s.data(), s.compression(),
-                    s.bits(), s.quantizer(), s.probe(), s.stage(), s.hessian(), s.probeMarginPoints(),
-                    s.checkpointEverySteps(), s.depthCalibrationImages(), s.validationImages(), d.command(),
-                    s.fineTuneSeed()))) {
+            if (d.withCompression(s.compression()).equals(s.withCommand(d.command()))) {
                 AtomicFiles.copy(donor.resolve(WORK).resolve(HESSIAN), work.resolve(HESSIAN));
             }
         }
@@ -559,13 +556,10 @@ public final class Search {
         };
     }
 
-    private static String twoBitPlan(List<NetModule> modules) {
-        if (modules.isEmpty()) {
-            return BitPlan.FULL_PRECISION;
-        }
+    private static BitPlan twoBitPlan(List<NetModule> modules) {
         Map<String, Integer> bits = new LinkedHashMap<>();
         modules.forEach(m -> bits.put(m.key(), SearchSettings.PROBE_BITS));
-        return new BitPlan(bits, Map.of()).toString();
+        return new BitPlan(bits, Map.of());
     }
 
     private static List<String> keys(List<NetModule> modules) {

@@ -139,6 +139,13 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
                 probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, command, seed);
     }
 
+    /** These settings recording another command line. */
+    public SearchSettings withCommand(List<String> newCommand) {
+        return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
+                probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, newCommand,
+                fineTuneSeed);
+    }
+
     /** The defaults of {@code mqat search} for a source run: 4x, bits 2,3,4,8, INQ, the quick budget. */
     public static SearchSettings defaults(Path sourceRun) {
         Preset p = Preset.QUICK;

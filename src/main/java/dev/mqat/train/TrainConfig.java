@@ -35,14 +35,15 @@ import java.util.List;
  * @param maxGradNorm before each update, scale the gradients down so that their global L2 norm is at most this;
  *     0 turns clipping off (default {@link #DEFAULT_MAX_GRAD_NORM}; runs written before this setting existed read
  *     as 0)
- * @param depthCalibrationSplit split whose images the depth bias is fitted on: {@code train} (default; the first
- *     {@code depthCalibrationImages} of a fixed shuffle of the training images) or {@code val} (images the network
- *     never trained on, like the test images; runs written before this setting existed read as {@code train})
+ * @param depthCalibrationSplit split whose images the depth bias is fitted on: {@link DepthCalibrationSplit#TRAIN}
+ *     (default; the first {@code depthCalibrationImages} of a fixed shuffle of the training images) or
+ *     {@link DepthCalibrationSplit#VAL} (images the network never trained on, like the test images); written as
+ *     {@code "train"} or {@code "val"}, and runs written before this setting existed read as {@code train}
  */
 public record TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
         long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
         long validateEverySteps, int bnCalibrationBatches, int depthCalibrationImages, String initFrom, List<CropPhase> crops,
-        double maxGradNorm, String depthCalibrationSplit) {
+        double maxGradNorm, DepthCalibrationSplit depthCalibrationSplit) {
 
     /** Batch-norm calibration batches of {@link #defaults()}: 1600 images, a few seconds on the CPU preset. */
     public static final int DEFAULT_BN_CALIBRATION_BATCHES = 50;
@@ -56,10 +57,6 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
      * reference clips at 5 with a loss scaled differently (weights 0.01 and 0.1, no division by the positives).
      */
     public static final double DEFAULT_MAX_GRAD_NORM = 10;
-
-    /** Split names {@link #depthCalibrationSplit} takes. */
-    public static final String TRAIN_SPLIT = "train";
-    public static final String VAL_SPLIT = "val";
 
     public TrainConfig {
         if (batchSize < 1) {
@@ -99,113 +96,129 @@ public record TrainConfig(int batchSize, OptimizerKind optimizer, double learnin
             throw new IllegalArgumentException("train.maxGradNorm: must be >= 0 (0 = no clipping), found " + maxGradNorm);
         }
         if (depthCalibrationSplit == null) {
-            depthCalibrationSplit = TRAIN_SPLIT;
+            depthCalibrationSplit = DepthCalibrationSplit.TRAIN; // a config written before the setting existed
         }
-        if (!depthCalibrationSplit.equals(TRAIN_SPLIT) && !depthCalibrationSplit.equals(VAL_SPLIT)) {
-            throw new IllegalArgumentException("train.depthCalibrationSplit: expected train or val, found '"
-                    + depthCalibrationSplit + "'");
-        }
-    }
-
-    /** Settings without batch-norm or depth calibration, gradient clipping nor a starting checkpoint. */
-    public TrainConfig(int batchSize, OptimizerKind optimizer, double learningRate, int warmupSteps, int epochs,
-            long steps, double timeLimitSeconds, long seed, AugmentationConfig augmentation, int loaderThreads,
-            long validateEverySteps) {
-        this(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, 0, 0, null, List.of(), 0, TRAIN_SPLIT);
     }
 
     /**
      * 10 epochs of Adam at 2e-3, batch 32, default augmentation, seed 1, batch-norm and depth calibration on,
-     * gradients clipped at {@link #DEFAULT_MAX_GRAD_NORM}.
+     * gradients clipped at {@link #DEFAULT_MAX_GRAD_NORM}: the one source of defaults; other settings are these with
+     * {@code with*} calls.
      */
     public static TrainConfig defaults() {
         return new TrainConfig(32, OptimizerKind.ADAM, 2e-3, 50, 10, 0, 0, 1, AugmentationConfig.defaults(), 1, 0,
                 DEFAULT_BN_CALIBRATION_BATCHES, DEFAULT_DEPTH_CALIBRATION_IMAGES, null, List.of(), DEFAULT_MAX_GRAD_NORM,
-                TRAIN_SPLIT);
+                DepthCalibrationSplit.TRAIN);
     }
 
-    public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
-        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps, newTimeLimitSeconds,
-                seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
-    }
-
+    /** This config with another batch size (images per step). */
     public TrainConfig withBatchSize(int n) {
-        return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+        return new TrainConfig(n, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
     }
 
-    public TrainConfig withOptimizer(OptimizerKind kind, double lr) {
-        return new TrainConfig(batchSize, kind, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+    /** This config with another optimizer. */
+    public TrainConfig withOptimizer(OptimizerKind kind) {
+        return new TrainConfig(batchSize, kind, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with another base learning rate. */
+    public TrainConfig withLearningRate(double lr) {
+        return new TrainConfig(batchSize, optimizer, lr, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
+    }
+
+    /** This config with another number of linear warm-up steps. */
     public TrainConfig withWarmupSteps(int n) {
-        return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed, augmentation,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+        return new TrainConfig(batchSize, optimizer, learningRate, n, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with another budget; exactly one of the three is positive. */
+    public TrainConfig withBudget(int newEpochs, long newSteps, double newTimeLimitSeconds) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, newEpochs, newSteps,
+                newTimeLimitSeconds, seed, augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches,
+                depthCalibrationImages, initFrom, crops, maxGradNorm, depthCalibrationSplit);
+    }
+
+    /** This config with another root seed. */
     public TrainConfig withSeed(long s) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, s,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with another geometric augmentation. */
     public TrainConfig withAugmentation(AugmentationConfig a) {
-        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed, a,
-                loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                a, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
                 maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with another number of batch-building threads. */
+    public TrainConfig withLoaderThreads(int n) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, n, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
+                maxGradNorm, depthCalibrationSplit);
+    }
+
+    /** This config validating every {@code n} steps (0: once per epoch). */
     public TrainConfig withValidateEverySteps(long n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, n, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
                 maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config recomputing batch-norm statistics over {@code n} batches (0: off). */
     public TrainConfig withBnCalibrationBatches(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
                 augmentation, loaderThreads, validateEverySteps, n, depthCalibrationImages, initFrom, crops,
                 maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config fitting the depth bias on {@code n} images (0: off). */
     public TrainConfig withDepthCalibrationImages(int n) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, crops,
-                maxGradNorm, depthCalibrationSplit);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, n, initFrom, crops, maxGradNorm,
+                depthCalibrationSplit);
     }
 
-    public TrainConfig withCrops(List<CropPhase> phases) {
-        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, phases,
-                maxGradNorm, depthCalibrationSplit);
-    }
-
+    /** This config with another checkpoint a new run starts from (null: random weights). */
     public TrainConfig withInitFrom(String checkpoint) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, checkpoint, crops,
-                maxGradNorm, depthCalibrationSplit);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                checkpoint, crops, maxGradNorm, depthCalibrationSplit);
     }
 
+    /** This config with other training-window phases (empty: whole images). */
+    public TrainConfig withCrops(List<CropPhase> phases) {
+        return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, phases, maxGradNorm, depthCalibrationSplit);
+    }
+
+    /** This config with another gradient-norm limit (0: no clipping). */
     public TrainConfig withMaxGradNorm(double limit) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                limit, depthCalibrationSplit);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, limit, depthCalibrationSplit);
     }
 
-    public TrainConfig withDepthCalibrationSplit(String split) {
+    /** This config with another split the depth bias is fitted on. */
+    public TrainConfig withDepthCalibrationSplit(DepthCalibrationSplit split) {
         return new TrainConfig(batchSize, optimizer, learningRate, warmupSteps, epochs, steps, timeLimitSeconds, seed,
-                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages, initFrom, crops,
-                maxGradNorm, split);
+                augmentation, loaderThreads, validateEverySteps, bnCalibrationBatches, depthCalibrationImages,
+                initFrom, crops, maxGradNorm, split);
     }
 
     /** True when the depth bias is fitted on the val split rather than on training images. */
     public boolean depthCalibrationOnVal() {
-        return depthCalibrationSplit.equals(VAL_SPLIT);
+        return depthCalibrationSplit == DepthCalibrationSplit.VAL;
     }
 
     /** Side of the training windows at the fraction {@code budgetFraction} of the budget; 0 for whole images. */

@@ -58,7 +58,7 @@ class LayerwiseMixedPrecisionTest {
     @Test
     void theRunFolderIsAnLsqQuantizationThatEvalInspectAndSizeRead() throws IOException {
         RunConfig cfg = RunConfig.read(out);
-        assertThat(cfg.quantization().plan()).isEqualTo(result.plan().toString());
+        assertThat(cfg.quantization().plan()).isEqualTo(result.plan());
         assertThat(cfg.quantization().quantizer()).isEqualTo(QuantizerKind.LSQ);
         assertThat(cfg.quantization().flow()).as("every layer at once").isEmpty();
         assertThat(cfg.quantization().stageSteps()).isEqualTo(2);

@@ -64,7 +64,7 @@ class PackedModelTest {
     /** All modules in one stage of 3 steps (INQ freezes every weight by the stage's end); no test-split scoring. */
     static Path quantize(String name, String plan, QuantizerKind kind, Granularity granularity, int actBits) {
         QuantizeSettings s = new QuantizeSettings(floatRun.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
-                plan, List.of(), kind, granularity, 0, 3, actBits, 0);
+                BitPlan.parse(plan), List.of(), kind, granularity, 0, 3, actBits, 0);
         Path out = root.resolve(name);
         QuantizeJob.run(QuantizeJob.configFor(floatRun, null, s, null, null, List.of("test")), out, false, false);
         return out;

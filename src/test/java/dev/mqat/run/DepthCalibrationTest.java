@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqat.data.BopDataset;
+import dev.mqat.train.DepthCalibrationSplit;
 import dev.mqat.train.TrainConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class DepthCalibrationTest {
         RunData train = RunData.load(dataset, "train", 64, 0);
         RunData val = RunData.load(dataset, "val", 64, 0);
         RunConfig onTrain = QuantizeFixture.config(dataset, TrainConfig.defaults());
-        RunConfig onVal = QuantizeFixture.config(dataset, TrainConfig.defaults().withDepthCalibrationSplit("val"));
+        RunConfig onVal = QuantizeFixture.config(dataset, TrainConfig.defaults().withDepthCalibrationSplit(DepthCalibrationSplit.VAL));
 
         RunData fitOnTrain = new DepthCalibration(train, val, onTrain, 100).fitImages();
         assertThat(fitOnTrain.split).isEqualTo("train");

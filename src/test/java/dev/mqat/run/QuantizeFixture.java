@@ -27,7 +27,9 @@ public final class QuantizeFixture {
     /** As {@link #floatRun(Path)} with {@code images} images, half of them for training. */
     public static Path floatRun(Path root, int images) {
         BopDataset dataset = dataset(root.resolve("data"), images);
-        TrainConfig train = new TrainConfig(4, OptimizerKind.ADAM, 1e-3, 0, 0, 4, 0, 5, AugmentationConfig.none(), 1, 0);
+        TrainConfig train = TrainConfig.defaults().withBatchSize(4).withOptimizer(OptimizerKind.ADAM).withLearningRate(1e-3)
+                .withWarmupSteps(0).withBudget(0, 4, 0).withSeed(5).withAugmentation(AugmentationConfig.none())
+                .withBnCalibrationBatches(0).withDepthCalibrationImages(0).withMaxGradNorm(0);
         Path run = root.resolve("float");
         TrainingJob.run(config(dataset, train), run, false);
         return run;

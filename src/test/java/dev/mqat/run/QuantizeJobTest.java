@@ -13,16 +13,13 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mqat.Progress;
 import dev.mqat.eval.DepthCorrection;
 import dev.mqat.model.ModelCheckpoint;
-import dev.mqat.model.ModelConfig;
 import dev.mqat.model.NetModule;
 import dev.mqat.model.PoseConv2d;
 import dev.mqat.model.PoseNet;
 import dev.mqat.quant.BitPlan;
 import dev.mqat.quant.Granularity;
-import dev.mqat.quant.InqSchedule;
 import dev.mqat.quant.Levels;
 import dev.mqat.quant.QuantSetup;
 import dev.mqat.quant.Quantization;
@@ -64,7 +61,7 @@ class QuantizeJobTest {
 
     static RunConfig config(String plan, List<String> flow, QuantizerKind kind, long stageSteps, int actBits) {
         QuantizeSettings s = new QuantizeSettings(floatRun.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
-                plan, flow, kind, Granularity.PER_TENSOR, 0, stageSteps, actBits, 2);
+                BitPlan.parse(plan), flow, kind, Granularity.PER_TENSOR, 0, stageSteps, actBits, 2);
         return QuantizeJob.configFor(floatRun, null, s, null, null, List.of("mqat", "quantize"));
     }
 
@@ -112,7 +109,7 @@ class QuantizeJobTest {
                     RunEvaluation.bestCheckpoint(calibrated), meta);
         }
         QuantizeSettings s = new QuantizeSettings(calibrated.toString(), RunEvaluation.bestCheckpoint(calibrated).toString(),
-                "head=8", List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
+                BitPlan.parse("head=8"), List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
         RunConfig cfg = QuantizeJob.configFor(calibrated, null, s, null, null, List.of("mqat", "quantize"));
         assertThat(cfg.train().depthCalibrationImages()).isEqualTo(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
         Path qrun = root.resolve("calibrated-q");
@@ -134,7 +131,7 @@ class QuantizeJobTest {
         JSON.writeValue(windowed.resolve("config.json").toFile(), config);
         assertThat(RunConfig.read(windowed).train().crops()).hasSize(1);
         QuantizeSettings s = new QuantizeSettings(windowed.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
-                "head=8", List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
+                BitPlan.parse("head=8"), List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
         RunConfig cfg = QuantizeJob.configFor(windowed, null, s, null, null, List.of("mqat", "quantize"));
         assertThat(cfg.train().crops()).isEmpty();
     }
@@ -222,55 +219,12 @@ class QuantizeJobTest {
     }
 
     @Test
-    void inqHookFreezesFractionsOnTheScheduleAndSetsTheLearningRate() {
-        long steps = 30;
-        InqSchedule schedule = InqSchedule.paper();
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            PoseNet net = PoseNet.create(ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.25), m);
-            QuantizeSettings q = new QuantizeSettings("r", "c", "fpn=4", List.of(), QuantizerKind.INQ,
-                    Granularity.PER_TENSOR, 0, steps, 0, 0);
-            QuantizeJob.attach(net, List.of(NetModule.FPN), q.bitPlan(), q);
-            Progress quiet = new Progress("t", steps, 0, "step", line -> { }, 1000);
-            QuantizeJob.StageHook hook = new QuantizeJob.StageHook(0, List.of(NetModule.FPN), QuantizerKind.INQ, 0.01,
-                    (st, s) -> {}, quiet, 0);
-            List<Double> fractions = new ArrayList<>();
-            for (long s = 0; s < steps; s++) {
-                hook.beforeStep(s, steps, net);
-                double f = schedule.fractionAtStep(s, steps);
-                for (PoseConv2d l : net.layers(NetModule.FPN)) {
-                    long n = l.weightCount();
-                    assertThat(Quantization.quantizerOf(l).get().fractionQuantized()).as("%s at step %d", l.name(), s)
-                            .isEqualTo(Math.floor(f * n) / n);
-                }
-                fractions.add(Quantization.quantizerOf(net.layers(NetModule.FPN).get(0)).get().fractionQuantized());
-            }
-            assertThat(fractions.get(0)).isCloseTo(0.2, org.assertj.core.data.Offset.offset(0.01));
-            assertThat(fractions.get(29)).isEqualTo(1.0);
-            assertThat(Quantization.quantizerOf(net.layers(NetModule.BACKBONE).get(0))).isEmpty();
-            // Table 10: base LR at epochs 0-2, x0.1 at 3-4, base again from 5
-            assertThat(hook.learningRate(0, steps, 123)).isEqualTo(0.01);
-            assertThat(hook.learningRate(3, steps, 123)).isCloseTo(0.001, org.assertj.core.data.Offset.offset(1e-12));
-            assertThat(hook.learningRate(5, steps, 123)).isEqualTo(0.01);
-        }
-    }
-
-    @Test
     void shortInqStageStillEndsFullyFrozenAndLogsTheDecision() {
         List<JsonNode> freezes = events(flowRun, "freeze");
         // 4 steps per stage: fractions at steps 0..3 are 0.2, 0.4, 0.8, 0.95, then 1.0 at the end of the stage
         List<JsonNode> stage1 = freezes.stream().filter(n -> n.get("stage").asInt() == 1).toList();
         assertThat(stage1).extracting(n -> n.get("fraction").asDouble()).containsExactly(0.2, 0.4, 0.8, 0.95, 1.0);
         assertThat(stage1.get(stage1.size() - 1).get("step").asLong()).isEqualTo(4);
-    }
-
-    @Test
-    void lsqAndSteDecayTheLearningRateAtAThirdTwoThirdsAndFiveSixths() {
-        InqSchedule schedule = InqSchedule.paper();
-        assertThat(QuantizeJob.multiplier(QuantizerKind.LSQ, schedule, 0, 30)).isEqualTo(1.0);
-        assertThat(QuantizeJob.multiplier(QuantizerKind.LSQ, schedule, 9, 30)).isEqualTo(1.0);
-        assertThat(QuantizeJob.multiplier(QuantizerKind.LSQ, schedule, 10, 30)).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(QuantizeJob.multiplier(QuantizerKind.STE, schedule, 20, 30)).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(QuantizeJob.multiplier(QuantizerKind.STE, schedule, 29, 30)).isCloseTo(0.001, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     @Test
@@ -306,9 +260,9 @@ class QuantizeJobTest {
             for (int actBits : new int[] {0, 8}) {
                 try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                     PoseNet net = QuantizedCheckpoints.load(RunEvaluation.bestCheckpoint(floatRun), m);
-                    QuantizeSettings q = new QuantizeSettings("r", "c", "backbone=8,fpn=2,head=4", List.of(), kind,
-                            Granularity.PER_CHANNEL, 0, 1, actBits, 0);
-                    QuantizeJob.attach(net, List.of(NetModule.values()), q.bitPlan(), q);
+                    QuantizeSettings q = new QuantizeSettings("r", "c", BitPlan.parse("backbone=8,fpn=2,head=4"),
+                            List.of(), kind, Granularity.PER_CHANNEL, 0, 1, actBits, 0);
+                    StageQuantizers.attach(net, List.of(NetModule.values()), q.plan(), q);
                     for (NetModule mod : NetModule.values()) {
                         Quantization.freezeInq(net, mod, 0.6);
                     }
@@ -412,18 +366,18 @@ class QuantizeJobTest {
 
     @Test
     void flowMustListExactlyThePlannedModules() {
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "8-2-8", List.of("fpn", "neck", "head"),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("8-2-8"), List.of("fpn", "neck", "head"),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 0, 0, 0)).hasMessageContaining("'neck'");
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "fpn=2", List.of("fpn", "head"),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("fpn=2"), List.of("fpn", "head"),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 0, 0, 0)).hasMessageContaining("'head'")
                 .hasMessageContaining("float");
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "8-2-8", List.of("fpn", "head"),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("8-2-8"), List.of("fpn", "head"),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 0, 0, 0)).hasMessageContaining("misses backbone");
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "8-2-8", List.of("fpn", "fpn", "head"),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("8-2-8"), List.of("fpn", "fpn", "head"),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 0, 0, 0)).hasMessageContaining("twice");
-        assertThatThrownBy(() -> new QuantizeSettings("r", "c", "8-2-8", List.of(),
+        assertThatThrownBy(() -> new QuantizeSettings("r", "c", BitPlan.parse("8-2-8"), List.of(),
                 QuantizerKind.INQ, Granularity.PER_TENSOR, 1, 5, 0, 0)).hasMessageContaining("exactly one stage budget");
-        assertThat(new QuantizeSettings("r", "c", "fpn=2,head.cls_tower.0=4", List.of(), QuantizerKind.INQ,
+        assertThat(new QuantizeSettings("r", "c", BitPlan.parse("fpn=2,head.cls_tower.0=4"), List.of(), QuantizerKind.INQ,
                 Granularity.PER_TENSOR, 1, 0, 0, 0).stages()).containsExactly(List.of(NetModule.FPN, NetModule.HEAD));
     }
 
@@ -432,7 +386,7 @@ class QuantizeJobTest {
         RunConfig f = RunConfig.read(floatRun);
         assertThat(f.quantization()).isNull();
         RunConfig q = RunConfig.read(flowRun);
-        assertThat(q.quantization().plan()).isEqualTo("8-2-8");
+        assertThat(q.quantization().plan()).isEqualTo(BitPlan.of(8, 2, 8));
         assertThat(q.train().learningRate()).isEqualTo(f.train().learningRate() / 10);
         assertThat(q.train().optimizer()).isEqualTo(f.train().optimizer());
         assertThat(q.model()).isEqualTo(f.model());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqat.model.DecoderConfig;
 import dev.mqat.train.CropPhase;
+import dev.mqat.train.DepthCalibrationSplit;
 import dev.mqat.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 
@@ -45,15 +46,22 @@ class RunConfigTest {
 
     @Test
     void trainingWrittenBeforeTheCalibrationSplitExistedFitsOnTrainingImages() throws Exception {
-        String now = RunConfig.JSON.writeValueAsString(TrainConfig.defaults().withDepthCalibrationSplit("val"));
+        String now = RunConfig.JSON.writeValueAsString(TrainConfig.defaults().withDepthCalibrationSplit(DepthCalibrationSplit.VAL));
         assertThat(now).contains("\"depthCalibrationSplit\" : \"val\"");
         String old = now.replaceAll(",\\s*\"depthCalibrationSplit\" : \"val\"", "");
         assertThat(old).doesNotContain("depthCalibrationSplit");
         TrainConfig read = RunConfig.JSON.readValue(old, TrainConfig.class);
-        assertThat(read.depthCalibrationSplit()).isEqualTo("train");
+        assertThat(read.depthCalibrationSplit()).isEqualTo(DepthCalibrationSplit.TRAIN);
         assertThat(read).isEqualTo(TrainConfig.defaults());
-        assertThatThrownBy(() -> TrainConfig.defaults().withDepthCalibrationSplit("test"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("depthCalibrationSplit")
-                .hasMessageContaining("'test'");
+    }
+
+    @Test
+    void anUnknownCalibrationSplitIsOneLineNamingTheKeyAndTheChoices() throws Exception {
+        assertThatThrownBy(() -> DepthCalibrationSplit.fromKey("test")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("train.depthCalibrationSplit: expected train or val, found 'test'");
+        String json = RunConfig.JSON.writeValueAsString(TrainConfig.defaults()).replace("\"train\"", "\"test\"");
+        assertThat(json).as("the written split replaced").contains("\"depthCalibrationSplit\" : \"test\"");
+        assertThatThrownBy(() -> RunConfig.JSON.readValue(json, TrainConfig.class))
+                .hasMessageContaining("train.depthCalibrationSplit: expected train or val, found 'test'");
     }
 }
