@@ -367,8 +367,10 @@ public final class Comparison {
 
     /** A finished run's plan: as its best checkpoint holds it, or as its config asked when checkpoints were dropped. */
     private static BitPlan plan(Path dir, RunConfig cfg) {
-        String found = Files.isRegularFile(RunEvaluation.bestCheckpoint(dir)) ? QuantizedCheckpoints.inspect(dir).plan()
-                : cfg.quantization() == null ? "" : cfg.quantization().plan();
+        if (!Files.isRegularFile(RunEvaluation.bestCheckpoint(dir))) {
+            return cfg.quantization() == null ? BitPlan.fullPrecision() : cfg.quantization().plan();
+        }
+        String found = QuantizedCheckpoints.inspect(dir).plan();
         return found.isEmpty() ? BitPlan.fullPrecision() : BitPlan.parse(found);
     }
 
