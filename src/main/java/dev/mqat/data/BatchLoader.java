@@ -1,5 +1,6 @@
 package dev.mqat.data;
 
+import dev.mqat.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -13,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds training batches ahead of the trainer on background threads.
  *
- * <p>The content of batch k depends only on (seed, k): the image order of each epoch is a permutation seeded by
- * (seed, epoch) and each image's augmentation by (seed, step, position). So a run resumed at step k sees exactly
- * the batches an uninterrupted run would, whatever the thread timing. Incomplete trailing batches are dropped.
+ * <p>The content of batch k depends only on (seed, k): the image order of each epoch is a permutation drawn from the
+ * stream (seed, {@link Seeds.Purpose#EPOCH_ORDER}, epoch) and each image's augmentation from (seed,
+ * {@link Seeds.Purpose#AUGMENTATION}, step, position). So a run resumed at step k sees exactly the batches an
+ * uninterrupted run would, whatever the thread timing. Incomplete trailing batches are dropped.
  */
 public final class BatchLoader implements AutoCloseable {
     /** Input normalisation: {@code (v / 255 - MEAN) / STD} per channel. */
@@ -102,19 +104,23 @@ public final class BatchLoader implements AutoCloseable {
         int[] order = epochOrder(seed, epoch, images.size());
         List<InputImage> chosen = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
-            SplittableRandom r = new SplittableRandom(mix(seed, step, i));
+            SplittableRandom r = Seeds.random(seed, Seeds.Purpose.AUGMENTATION, step, i);
             chosen.add(augmenter.apply(images.get(order[offset + i]), r));
         }
         return new Batch(step, epoch, normalize ? normalize(chosen) : null, chosen);
     }
 
-    /** The image order of an epoch: a Fisher-Yates permutation seeded by (seed, epoch). */
+    /** The image order of an epoch: a {@link #permutation} drawn from the stream (seed, epoch order, epoch). */
     public static int[] epochOrder(long seed, int epoch, int n) {
+        return permutation(n, Seeds.random(seed, Seeds.Purpose.EPOCH_ORDER, epoch));
+    }
+
+    /** A Fisher-Yates permutation of {@code 0..n-1} drawn from {@code r}. */
+    public static int[] permutation(int n, SplittableRandom r) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        SplittableRandom r = new SplittableRandom(mix(seed, epoch, -1));
         for (int i = n - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
             int t = order[i];
@@ -139,12 +145,6 @@ public final class BatchLoader implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static long mix(long seed, long a, long b) {
-        long h = seed * 0x9E3779B97F4A7C15L + a;
-        h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + b;
-        return h ^ (h >>> 29);
     }
 
     @Override

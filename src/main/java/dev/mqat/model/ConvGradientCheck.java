@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import dev.mqat.Seeds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,6 +217,7 @@ public final class ConvGradientCheck {
     /**
      * Runs every standard case at the given intra-op thread count, then restores the previous count.
      *
+     * @param seed root seed: case i draws its tensors from the stream (seed, gradient check, i) of {@link Seeds}
      * @return the outcomes in case order
      */
     public static List<Outcome> runAll(List<ConvCase> cases, int threads, long seed) {
@@ -225,7 +227,7 @@ public final class ConvGradientCheck {
         try {
             List<Outcome> out = new ArrayList<>();
             for (int i = 0; i < cases.size(); i++) {
-                out.add(check(cases.get(i), seed + i));
+                out.add(check(cases.get(i), Seeds.seed(seed, Seeds.Purpose.GRADIENT_CHECK, i)));
             }
             return out;
         } finally {

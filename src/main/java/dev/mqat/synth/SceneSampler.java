@@ -1,5 +1,6 @@
 package dev.mqat.synth;
 
+import dev.mqat.Seeds;
 import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.geometry.Pose;
 import java.util.ArrayList;
@@ -10,9 +11,9 @@ import java.util.SplittableRandom;
 /**
  * Draws the {@link Scene} of every image of a synthetic dataset.
  *
- * <p>Image {@code i} uses its own generator seeded from (root seed, i) by a SplitMix64 mix
- * ({@link #imageRandom}), never from thread order, so a dataset is the same whichever thread renders which
- * image. Per image, in this order:
+ * <p>Image {@code i} uses its own generator, the stream (root seed, {@link Seeds.Purpose#SCENE}, i)
+ * ({@link #imageRandom}), never one that depends on thread order, so a dataset is the same whichever thread renders
+ * which image. Per image, in this order:
  * <ul>
  *   <li>rotation uniform on SO(3) (Shoemake's uniform unit quaternion);
  *   <li>depth of the object's bounding-box centre in [nearest, farthest] by {@link SceneConfig#depthSampling()},
@@ -57,16 +58,12 @@ public final class SceneSampler {
         return config;
     }
 
-    /** The generator of image {@code index}: a SplitMix64 mix of the root seed and the index. */
+    /**
+     * The generator of image {@code index}: {@code mix64(rootSeed + GOLDEN_GAMMA * (index + 1))}, the formula every
+     * synthetic dataset was written with (pinned by {@code SceneSamplerTest}).
+     */
     public static SplittableRandom imageRandom(long rootSeed, int index) {
-        return new SplittableRandom(mix64(rootSeed + 0x9E3779B97F4A7C15L * (index + 1L)));
-    }
-
-    /** SplitMix64's finalizer (Steele, Lea, Flood 2014). */
-    static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Seeds.random(rootSeed, Seeds.Purpose.SCENE, index);
     }
 
     /** The scene of image {@code index}; pure function of (config, object centre, root seed, index). */

@@ -1,5 +1,6 @@
 package dev.mqat.train;
 
+import dev.mqat.Seeds;
 import dev.mqat.data.Batch;
 import dev.mqat.data.InputImage;
 
@@ -15,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The WDR training objective on a {@link Batch}: targets by {@link TargetAssigner}, loss by {@link PoseLoss}.
  *
- * <p>Positive cells are drawn with a generator seeded by (seed, step, image position), so a resumed run draws
- * the same positives. An object without a visible mask uses the box of its projected corners instead.
+ * <p>Positive cells are drawn from the stream (seed, {@link Seeds.Purpose#POSITIVES}, step, image position), so a
+ * resumed run draws the same positives. An object without a visible mask uses the box of its projected corners
+ * instead.
  */
 public final class PoseObjective implements PoseTrainer.Objective {
     private final ModelConfig model;
@@ -55,7 +57,7 @@ public final class PoseObjective implements PoseTrainer.Objective {
             for (InputImage.InputObject o : image.objects()) {
                 objects.add(instance(image, o));
             }
-            SplittableRandom random = new SplittableRandom(seed * 1_000_003L + batch.step() * 1_009L + i);
+            SplittableRandom random = Seeds.random(seed, Seeds.Purpose.POSITIVES, batch.step(), i);
             targets.add(assigner.assign(objects, image.camera(), random));
         }
         return targets;

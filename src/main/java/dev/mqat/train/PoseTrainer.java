@@ -2,6 +2,7 @@ package dev.mqat.train;
 
 import dev.mqat.Durations;
 import dev.mqat.Progress;
+import dev.mqat.Seeds;
 import dev.mqat.data.Batch;
 import dev.mqat.data.BatchLoader;
 import dev.mqat.data.InputImage;
@@ -37,7 +38,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The training loop: batches from a {@link BatchLoader}, forward and backward inside an {@link NDScope}, the
@@ -206,7 +206,7 @@ public final class PoseTrainer {
                     Batch batch = loader.next();
                     if (!config.crops().isEmpty()) { // windows are cut and normalised here, the loader left them
                         batch = batch.cropped(config.cropAt(fraction),
-                                new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + step));
+                                Seeds.random(config.seed(), Seeds.Purpose.CROP, step));
                     }
                     Map<String, Double> parts = new LinkedHashMap<>();
                     try (NDScope scope = new NDScope(); GradientCollector gc = manager.getEngine().newGradientCollector()) {
@@ -369,7 +369,7 @@ public final class PoseTrainer {
      * shuffle, seeded by the run's seed: the same images at every validation and across a resume.
      */
     public static int[] calibrationIndices(int imageCount, long count, TrainConfig config) {
-        int[] order = BatchLoader.epochOrder(config.seed() ^ 0x5DEECE66DL, 0, imageCount);
+        int[] order = BatchLoader.permutation(imageCount, Seeds.random(config.seed(), Seeds.Purpose.CALIBRATION_ORDER));
         return Arrays.copyOf(order, (int) Math.min(imageCount, count));
     }
 

@@ -207,7 +207,8 @@ class ComparisonTest {
         assertThat(images).isEqualTo(3 + 2 * 7);
         assertThat(html).contains("Phase A", "Omega", "Gradated quantization", "p vs FP");
         String md = Files.readString(written.markdown());
-        assertThat(md).contains("| MQAT 4x | 4x | 8-2-8 |", "## Verdict", "Omega");
+        // the plan the search chose on 2-step fine-tunes of an untrained network is noise: take it from the results
+        assertThat(md).contains("| MQAT 4x | 4x | " + results.rows().get(7).plan() + " |", "## Verdict", "Omega");
         assertThat(md.lines().filter(l -> l.startsWith("| ") && l.contains("x / ")).count())
                 .as("one table line per row").isEqualTo(results.rows().size());
     }

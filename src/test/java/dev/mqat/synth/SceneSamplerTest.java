@@ -8,6 +8,7 @@ import dev.mqat.geometry.CameraIntrinsics;
 import dev.mqat.geometry.Mesh;
 import dev.mqat.geometry.Pose;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SceneSamplerTest {
@@ -94,6 +95,28 @@ class SceneSamplerTest {
         assertThat(a.sample(17)).isEqualTo(late);
         assertThat(a.sample(18).objectToCamera()).isNotEqualTo(late.objectToCamera());
         assertThat(sampler(128, DepthSampling.UNIFORM, 43).sample(17).objectToCamera()).isNotEqualTo(late.objectToCamera());
+    }
+
+    /**
+     * Every synthetic dataset, the default one and the metrics measured on it depend on these streams: the first
+     * draws of {@link SceneSampler#imageRandom} were computed with the formula the datasets were written with, and
+     * the first draw fixes a {@link SplittableRandom}'s whole stream.
+     */
+    @Test
+    void imageStreamsAreTheOnesTheDatasetsWereWrittenWith() {
+        long[][] rootIndexFirstSecond = {
+            {1, 0, 0x5E41AB087439611EL, 0xF18D6CE93D6CF1EEL},
+            {1, 1, 0x778B1AA9C29BC868L, 0x08C9EB4685B1DAD7L},
+            {1, 21999, 0x2760BB4CE90BDFA1L, 0x4A94CADBC51C1947L},
+            {0, 0, 0xA706DD2F4D197E6FL, 0xB382A305F4414F5EL},
+            {42, 17, 0xE8BBC79D1DB60661L, 0xB8AB374B6B491A6AL},
+            {-7, 3, 0xFB30B34B49FF75FEL, 0xE9A50B61368F349BL},
+        };
+        for (long[] c : rootIndexFirstSecond) {
+            SplittableRandom r = SceneSampler.imageRandom(c[0], (int) c[1]);
+            assertThat(new long[] {r.nextLong(), r.nextLong()}).as("first two draws of image %d of root seed %d", c[1], c[0])
+                    .containsExactly(c[2], c[3]);
+        }
     }
 
     @Test
