@@ -34,7 +34,7 @@ final class CalibrateBnCommand implements Runnable {
         Path file = target.file();
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(target.run, file, target.outFile(file), batches, 0, null);
+            r = CalibrationJob.run(target.run, file, target.outFile(file), batches, 0, null, null);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

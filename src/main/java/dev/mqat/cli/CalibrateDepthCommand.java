@@ -43,7 +43,7 @@ final class CalibrateDepthCommand implements Runnable {
         }
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images, split);
+            r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images, split, null);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -160,7 +160,7 @@ final class QuantizeCommand implements Runnable {
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(spec.commandLine().getParseResult().originalArgs());
-            return QuantizeJob.configFor(model, data, settings, optimizer, lr, command);
+            return QuantizeJob.configFor(model, data, settings, optimizer, lr, null, command);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -6,6 +6,7 @@ import dev.mqat.geometry.PnpConfig;
 import dev.mqat.model.DecoderConfig;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.ModelConfig;
+import dev.mqat.run.DeviceChoice;
 import dev.mqat.run.Provenance;
 import dev.mqat.run.RunConfig;
 import dev.mqat.run.RunObject;
@@ -217,7 +218,7 @@ final class TrainCommand implements Runnable {
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             LossConfig loss = LossConfig.defaults().withPositivesPerObject(positives).withSmoothL1BetaDiameters(smoothL1Knee);
             return new RunConfig(command, data.toString(), objects, model, train, loss,
-                    DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms), PnpConfig.defaults(), valImages, device, Provenance.current());
+                    DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms), PnpConfig.defaults(), valImages, DeviceChoice.parse(device), Provenance.current());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -107,9 +107,10 @@ public final class QuantizeJob {
      * @param data dataset folder, null for the source run's
      * @param optimizer null for the source run's optimizer
      * @param learningRate null for a tenth of the source run's learning rate
+     * @param device where the fine-tune runs, recorded in its config; null for the source run's device
      */
     public static RunConfig configFor(Path sourceRun, Path data, QuantizeSettings settings, OptimizerKind optimizer,
-            Double learningRate, List<String> command) {
+            Double learningRate, DeviceChoice device, List<String> command) {
         RunConfig src = RunConfig.read(sourceRun);
         TrainConfig t = src.train();
         OptimizerKind opt = optimizer == null ? t.optimizer() : optimizer;
@@ -130,7 +131,7 @@ public final class QuantizeJob {
             out = new RunConfig(out.command(), data.toString(), out.objects(), out.model(), out.train(), out.loss(),
                     out.decoder(), out.pnp(), out.valImages(), out.device(), out.provenance(), out.quantization());
         }
-        return out;
+        return device == null ? out : out.withDevice(device);
     }
 
     /**
@@ -209,6 +210,7 @@ public final class QuantizeJob {
             if (config.quantization() == null) {
                 throw new IllegalArgumentException("quantize needs a config with quantization settings");
             }
+            Devices.of(config.device()); // a missing GPU leaves no half-made run folder behind
             TrainingJob.requireEmpty(qrun);
             config.write(qrun);
         }

@@ -65,7 +65,18 @@ class QuantizeJobTest {
     static RunConfig config(String plan, List<String> flow, QuantizerKind kind, long stageSteps, int actBits) {
         QuantizeSettings s = new QuantizeSettings(floatRun.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
                 plan, flow, kind, Granularity.PER_TENSOR, 0, stageSteps, actBits, 2);
-        return QuantizeJob.configFor(floatRun, null, s, null, null, List.of("mqat", "quantize"));
+        return QuantizeJob.configFor(floatRun, null, s, null, null, null, List.of("mqat", "quantize"));
+    }
+
+    @Test
+    void aFineTuneRecordsTheDeviceItRunsOnAndTheSourceKeepsItsOwn() throws IOException {
+        byte[] source = Files.readAllBytes(RunConfig.file(floatRun));
+        assertThat(RunConfig.read(flowRun).device()).as("no override: the source's").isEqualTo(DeviceChoice.CPU);
+        QuantizeSettings s = new QuantizeSettings(floatRun.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
+                "8-8-8", List.of(), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 2);
+        RunConfig onAuto = QuantizeJob.configFor(floatRun, null, s, null, null, DeviceChoice.AUTO, List.of("mqat"));
+        assertThat(onAuto.device()).as("overridden").isEqualTo(DeviceChoice.AUTO);
+        assertThat(Files.readAllBytes(RunConfig.file(floatRun))).as("the source's config.json").isEqualTo(source);
     }
 
     @Test
@@ -113,7 +124,7 @@ class QuantizeJobTest {
         }
         QuantizeSettings s = new QuantizeSettings(calibrated.toString(), RunEvaluation.bestCheckpoint(calibrated).toString(),
                 "head=8", List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
-        RunConfig cfg = QuantizeJob.configFor(calibrated, null, s, null, null, List.of("mqat", "quantize"));
+        RunConfig cfg = QuantizeJob.configFor(calibrated, null, s, null, null, null, List.of("mqat", "quantize"));
         assertThat(cfg.train().depthCalibrationImages()).isEqualTo(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
         Path qrun = root.resolve("calibrated-q");
         QuantizeJob.run(cfg, qrun, false);
@@ -135,7 +146,7 @@ class QuantizeJobTest {
         assertThat(RunConfig.read(windowed).train().crops()).hasSize(1);
         QuantizeSettings s = new QuantizeSettings(windowed.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
                 "head=8", List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
-        RunConfig cfg = QuantizeJob.configFor(windowed, null, s, null, null, List.of("mqat", "quantize"));
+        RunConfig cfg = QuantizeJob.configFor(windowed, null, s, null, null, null, List.of("mqat", "quantize"));
         assertThat(cfg.train().crops()).isEmpty();
     }
 
