@@ -32,6 +32,9 @@ final class CalibrateDepthCommand implements Runnable {
     String split;
 
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
@@ -43,7 +46,7 @@ final class CalibrateDepthCommand implements Runnable {
         }
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images, split, null);
+            r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images, split, device.override());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -6,7 +6,6 @@ import dev.mqat.geometry.PnpConfig;
 import dev.mqat.model.DecoderConfig;
 import dev.mqat.model.ModelCheckpoint;
 import dev.mqat.model.ModelConfig;
-import dev.mqat.run.DeviceChoice;
 import dev.mqat.run.Provenance;
 import dev.mqat.run.RunConfig;
 import dev.mqat.run.RunObject;
@@ -151,8 +150,8 @@ final class TrainCommand implements Runnable {
     @Option(names = "--workers", defaultValue = "1", paramLabel = "T", description = SharedOptions.WORKERS)
     Integer workers;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "NAME", description = SharedOptions.DEVICE)
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--resume", description = SharedOptions.RESUME)
     boolean resume;
@@ -166,6 +165,7 @@ final class TrainCommand implements Runnable {
     @Override
     public void run() {
         RunConfig config = null;
+        device.refuseOnResume(resume);
         if (!resume) {
             if (data == null) {
                 throw new UsageException("--data is required (unless --resume)");
@@ -218,7 +218,8 @@ final class TrainCommand implements Runnable {
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             LossConfig loss = LossConfig.defaults().withPositivesPerObject(positives).withSmoothL1BetaDiameters(smoothL1Knee);
             return new RunConfig(command, data.toString(), objects, model, train, loss,
-                    DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms), PnpConfig.defaults(), valImages, DeviceChoice.parse(device), Provenance.current());
+                    DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms),
+                    PnpConfig.defaults(), valImages, device.orAuto(), Provenance.current());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
