@@ -1,10 +1,9 @@
 package dev.mqat.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqat.export.InferenceBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -53,6 +52,41 @@ final class BenchInferCommand implements Runnable {
     @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
+    /**
+     * What {@code bench-infer --json} prints: the text's numbers, one object.
+     *
+     * @param source the run folder or .onnx file given, or the preset
+     * @param threads intra-op threads every backend was given (all available processors when not set)
+     * @param backends per backend, in the order of the text
+     */
+    record Benchmarked(String source, String arch, int inputSizePx, String plan, int activationBits,
+            boolean qdqQuantizedForTiming, int batch, int threads, int runs, int warmupRuns, List<Backend> backends) {
+
+        /**
+         * One backend's numbers.
+         *
+         * @param backend {@code djl}, {@code ort_fp32} or {@code ort_qdq}
+         * @param peakRssBytes peak resident memory of its process, bytes; null where it cannot be read
+         * @param startRssBytes resident memory before it loaded anything, bytes; null likewise
+         * @param optimizedOps operator counts of ONNX Runtime's optimised graph; empty for DJL
+         */
+        record Backend(String backend, String model, double medianMsPerImage, double p90MsPerImage, Long peakRssBytes,
+                Long startRssBytes, Map<String, Integer> optimizedOps) {}
+
+        static Benchmarked of(InferenceBenchmark.Report r) {
+            InferenceBenchmark.Settings s = r.settings();
+            return new Benchmarked(r.source(), r.arch(), r.inputSizePx(), r.plan(), r.activationBits(),
+                    r.qdqQuantizedForTiming(), s.batch(), s.effectiveThreads(), s.runs(), s.warmupRuns(),
+                    r.measurements().stream().map(m -> new Backend(m.backend().name().toLowerCase(Locale.ROOT),
+                            m.model(), m.medianMsPerImage(), m.p90MsPerImage(), bytesOrNull(m.peakRssBytes()),
+                            bytesOrNull(m.startRssBytes()), m.optimizedOps())).toList());
+        }
+
+        private static Long bytesOrNull(long bytes) {
+            return bytes < 0 ? null : bytes;
+        }
+    }
+
     @Override
     public void run() {
         if ((model == null) == (arch == null)) {
@@ -80,11 +114,7 @@ final class BenchInferCommand implements Runnable {
             throw new UsageException(e.getMessage());
         }
         if (json) {
-            try {
-                System.out.println(new ObjectMapper().writeValueAsString(r));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("bench-infer: cannot write JSON: " + e.getOriginalMessage(), e);
-            }
+            JsonOutput.print(Benchmarked.of(r));
             return;
         }
         System.out.printf(Locale.ROOT, "%s: %s, %d px, batch %d, %d threads, %d runs after %d warm-up%n", r.source(),

@@ -26,6 +26,9 @@ final class CalibrateBnCommand implements Runnable {
     int batches;
 
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
@@ -34,7 +37,7 @@ final class CalibrateBnCommand implements Runnable {
         Path file = target.file();
         CalibrationJob.Result r;
         try {
-            r = CalibrationJob.run(target.run, file, target.outFile(file), batches, 0, null);
+            r = CalibrationJob.run(target.run, file, target.outFile(file), batches, 0, null, device.override());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -33,6 +33,9 @@ final class CalibrateDepthCommand implements Runnable {
     String split;
 
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
@@ -45,7 +48,7 @@ final class CalibrateDepthCommand implements Runnable {
         CalibrationJob.Result r;
         try {
             r = CalibrationJob.run(target.run, file, target.outFile(file), 0, images,
-                    split == null ? null : DepthCalibrationSplit.fromKey(split));
+                    split == null ? null : DepthCalibrationSplit.fromKey(split), device.override());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

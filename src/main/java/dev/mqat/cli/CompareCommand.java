@@ -61,6 +61,9 @@ final class CompareCommand implements Runnable {
     @Option(names = "--report-images", defaultValue = "4", paramLabel = "N", description = "Test images per run in the report's strips. Default: ${DEFAULT-VALUE}.")
     int overlays;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--resume", description = SharedOptions.RESUME)
     boolean resume;
 
@@ -72,6 +75,7 @@ final class CompareCommand implements Runnable {
 
     @Override
     public void run() {
+        device.refuseOnResume(resume);
         if (overlays < 0) {
             throw new UsageException("--report-images must be >= 0, found " + overlays);
         }
@@ -136,7 +140,7 @@ final class CompareCommand implements Runnable {
             }
             ComparisonSettings s = ComparisonSettings.of(model.toAbsolutePath().normalize(),
                     data == null ? null : data.toAbsolutePath().normalize(), targets, preset, seeds, command)
-                    .withMethods(chosen);
+                    .withMethods(chosen).withDevice(device.override());
             if (steps != null) {
                 if (steps <= 0) {
                     throw new UsageException("--stage-steps must be positive, found " + steps);

@@ -1,6 +1,7 @@
 package dev.mqat.cli;
 
 import dev.mqat.export.OnnxEvaluation;
+import dev.mqat.run.DeviceChoice;
 import dev.mqat.run.ModelSource;
 import dev.mqat.run.RunEvaluation;
 import dev.mqat.report.PredictionOverlay;
@@ -31,6 +32,9 @@ final class EvalCommand implements Runnable {
     @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT", description = SharedOptions.SPLIT)
     String split;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
@@ -43,7 +47,7 @@ final class EvalCommand implements Runnable {
             evaluateOnnx();
             return;
         }
-        ModelSource model = ModelArgument.open(run);
+        ModelSource model = ModelArgument.open(run).onDevice(device.override());
         if (data != null && !Files.isDirectory(data)) {
             throw new UsageException("--data: dataset folder not found: " + data);
         }
@@ -71,6 +75,9 @@ final class EvalCommand implements Runnable {
         }
         if (overlays > 0) {
             throw new UsageException("--overlays: not available for a .onnx model");
+        }
+        if (device.override() == DeviceChoice.GPU) {
+            throw new UsageException("--device gpu: a .onnx model runs in ONNX Runtime on the CPU; leave out --device");
         }
         try {
             print(OnnxEvaluation.evaluate(run, data, split));

@@ -29,6 +29,9 @@ final class PredictCommand implements Runnable {
     @Option(names = "--camera", required = true, paramLabel = "fx,fy,cx,cy", description = "Intrinsics of the images, px.")
     String camera;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--json", description = SharedOptions.JSON)
     boolean json;
 
@@ -44,7 +47,7 @@ final class PredictCommand implements Runnable {
 
     @Override
     public void run() {
-        ModelSource model = ModelArgument.open(run);
+        ModelSource model = ModelArgument.open(run).onDevice(device.override());
         double[] k;
         try {
             k = Arrays.stream(camera.split(",")).mapToDouble(s -> Double.parseDouble(s.strip())).toArray();

@@ -82,6 +82,9 @@ final class QuantizeCommand implements Runnable {
     @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "STEPS", description = SharedOptions.CHECKPOINT_EVERY)
     long checkpointEvery;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--resume", description = SharedOptions.RESUME)
     boolean resume;
 
@@ -99,6 +102,7 @@ final class QuantizeCommand implements Runnable {
     @Override
     public void run() {
         RunConfig config = null;
+        device.refuseOnResume(resume);
         if (resume) {
             if (!Files.isRegularFile(RunConfig.file(out))) {
                 throw new UsageException("--resume: " + out + " is not a run folder (no config.json)");
@@ -161,7 +165,7 @@ final class QuantizeCommand implements Runnable {
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(spec.commandLine().getParseResult().originalArgs());
-            return QuantizeJob.configFor(model, data, settings, optimizer, lr, command);
+            return QuantizeJob.configFor(model, data, settings, optimizer, lr, device.override(), command);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -92,6 +92,9 @@ final class SearchCommand implements Runnable {
     @Option(names = "--plan", paramLabel = "PLAN", description = SharedOptions.PLAN)
     String plan;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--resume", description = SharedOptions.RESUME)
     boolean resume;
 
@@ -118,6 +121,7 @@ final class SearchCommand implements Runnable {
                 throw new UsageException("--plan: " + e.getMessage());
             }
         }
+        device.refuseOnResume(resume);
         SearchSettings settings = resume ? null : settings();
         if (resume && !Files.isDirectory(out.resolve("search"))) {
             throw new UsageException("--resume: " + out + " is not a started search (no search/ folder)");
@@ -173,7 +177,7 @@ final class SearchCommand implements Runnable {
                     : data.toAbsolutePath().normalize(), compressionTarget(), candidates, quantizer, probe,
                     stage, hessian, probeMargin, checkpointEvery,
                     depthCalibration == null ? preset.depthCalibrationImages : depthCalibration,
-                    valImages == null ? preset.validationImages : valImages, command);
+                    valImages == null ? preset.validationImages : valImages, command).withDevice(device.override());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

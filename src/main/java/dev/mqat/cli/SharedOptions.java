@@ -22,8 +22,10 @@ final class SharedOptions {
             + "${DEFAULT-VALUE}.";
     static final String RESUME = "Continue the work in --out where it stopped, from its last checkpoint.";
     static final String JSON = "Print one JSON object on stdout instead of the text (progress stays on stderr).";
-    static final String DEVICE = "Engine device: auto (a GPU when the engine sees one), cpu or gpu. Default: "
-            + "${DEFAULT-VALUE}.";
+    static final String DEVICE = "Engine device: auto (a GPU when the engine sees one, else the CPU), cpu or "
+            + "gpu. Default: auto for train; a command that starts from a run uses the device the run's config.json "
+            + "records, and this overrides it for that command only (runs it writes record the device they ran on). "
+            + "Not with --resume: a resumed run keeps its device.";
     static final String PLAN = "Bits per module, optionally per layer: 8-2-8 (backbone-fpn-head), "
             + "backbone=8,fpn=2,head=8, layer entries such as fpn.lateral.0=4 that override their module's bits (names as "
             + "in mqat model summary), or fp for no quantized module.";

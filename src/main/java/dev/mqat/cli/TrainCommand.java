@@ -151,8 +151,8 @@ final class TrainCommand implements Runnable {
     @Option(names = "--workers", defaultValue = "1", paramLabel = "T", description = SharedOptions.WORKERS)
     Integer workers;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "NAME", description = SharedOptions.DEVICE)
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--resume", description = SharedOptions.RESUME)
     boolean resume;
@@ -166,6 +166,7 @@ final class TrainCommand implements Runnable {
     @Override
     public void run() {
         RunConfig config = null;
+        device.refuseOnResume(resume);
         if (!resume) {
             if (data == null) {
                 throw new UsageException("--data is required (unless --resume)");
@@ -223,7 +224,8 @@ final class TrainCommand implements Runnable {
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             LossConfig loss = LossConfig.defaults().withPositivesPerObject(positives).withSmoothL1BetaDiameters(smoothL1Knee);
             return new RunConfig(command, data.toString(), objects, model, train, loss,
-                    DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms), PnpConfig.defaults(), valImages, device, Provenance.current());
+                    DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms),
+                    PnpConfig.defaults(), valImages, device.orAuto(), Provenance.current());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -15,6 +15,7 @@ import dev.mqat.quant.BitPlan;
 import dev.mqat.quant.Granularity;
 import dev.mqat.quant.Quantization;
 import dev.mqat.quant.SizeReport;
+import dev.mqat.run.Devices;
 import dev.mqat.run.QuantizeJob;
 import dev.mqat.run.QuantizedCheckpoints;
 import dev.mqat.run.RunConfig;
@@ -151,10 +152,13 @@ public final class Comparison {
         if (!Files.isRegularFile(RunConfig.file(settings.sourceRun()))) {
             throw new IllegalArgumentException(settings.sourceRun() + " is not a run folder (no config.json)");
         }
-        if (RunConfig.read(settings.sourceRun()).quantization() != null) {
+        RunConfig source = RunConfig.read(settings.sourceRun());
+        if (source.quantization() != null) {
             throw new IllegalArgumentException(settings.sourceRun() + " is a quantized run; compare starts from a "
                     + "trained float run");
         }
+        // a missing GPU leaves no half-made comparison folder behind
+        Devices.of(settings.device() == null ? source.device() : settings.device());
         try {
             AtomicFiles.writeString(cmp.resolve(SETTINGS), ComparisonResults.JSON.writeValueAsString(settings) + "\n");
         } catch (IOException e) {
@@ -238,7 +242,7 @@ public final class Comparison {
         LayerwiseSettings settings = new LayerwiseSettings(s.sourceRun(), s.data(), dir, job.compression(),
                 LayerwiseSettings.DEFAULT_BITS, Math.max(2, s.hessianSamples()), s.fineTune(), Granularity.PER_TENSOR,
                 s.checkpointEverySteps(), s.depthCalibrationImages(), s.validationImages(),
-                job.seed() == 1 ? RunConfig.read(s.sourceRun()).train().seed() : s.fineTuneSeed(job.seed()),
+                job.seed() == 1 ? RunConfig.read(s.sourceRun()).train().seed() : s.fineTuneSeed(job.seed()), s.device(),
                 Files.isDirectory(dir.resolve(LayerwiseMixedPrecision.WORK)), s.command());
         if (!settings.resume() && !job.firstOfSeed()) {
             Path donor = cmp.resolve(jobs.stream().filter(j -> j.method() == Method.LAYERWISE

@@ -1,6 +1,7 @@
 package dev.mqat.compare;
 
 import dev.mqat.quant.QuantizerKind;
+import dev.mqat.run.DeviceChoice;
 import dev.mqat.search.HessianTrace;
 import dev.mqat.search.SearchSettings;
 import java.nio.file.Path;
@@ -29,11 +30,13 @@ import java.util.Locale;
  *     {@code k - 1}, so the first seed's runs are exactly what {@code mqat search} and {@code mqat quantize} make
  * @param checkpointEverySteps resumable checkpoint inside each fine-tune every N steps
  * @param command the command line, recorded in every run folder's config
+ * @param device where the engine runs every method, recorded in every run folder's config; null for the device the
+ *     source run's config records (also what a settings file written before the key existed reads as)
  */
 public record ComparisonSettings(Path sourceRun, Path data, List<Double> compressions, List<Method> methods,
         String budget, SearchSettings.Budget fineTune, int hessianSamples, int depthCalibrationImages,
         int validationImages, int seeds,
-        long checkpointEverySteps, List<String> command) {
+        long checkpointEverySteps, List<String> command, DeviceChoice device) {
 
     /** Candidate bit-widths of the search's Phase C, as {@code mqat search}'s default. */
     public static final List<Integer> SEARCH_BITS = List.of(2, 3, 4, 8);
@@ -94,19 +97,25 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
             SearchSettings.Preset preset, int seeds, List<String> command) {
         return new ComparisonSettings(sourceRun, data, compressions, List.of(Method.values()),
                 preset.name().toLowerCase(Locale.ROOT), preset.stage, preset.hessianSamples,
-                preset.depthCalibrationImages, preset.validationImages, seeds, 50, command);
+                preset.depthCalibrationImages, preset.validationImages, seeds, 50, command, null);
     }
 
     /** These settings with another budget of every fine-tune (the preset's name is kept, for the record). */
     public ComparisonSettings withFineTune(SearchSettings.Budget b) {
         return new ComparisonSettings(sourceRun, data, compressions, methods, budget, b, hessianSamples,
-                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command);
+                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, device);
     }
 
     /** These settings comparing only {@code only} (and the FP control). */
     public ComparisonSettings withMethods(List<Method> only) {
         return new ComparisonSettings(sourceRun, data, compressions, only, budget, fineTune, hessianSamples,
-                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command);
+                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, device);
+    }
+
+    /** These settings running every method on {@code newDevice} (null: the source run's device). */
+    public ComparisonSettings withDevice(DeviceChoice newDevice) {
+        return new ComparisonSettings(sourceRun, data, compressions, methods, budget, fineTune, hessianSamples,
+                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, newDevice);
     }
 
     /**
@@ -126,7 +135,7 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
     public SearchSettings search(double compression, int seed) {
         return new SearchSettings(sourceRun, data, compression, SEARCH_BITS, SEARCH_QUANTIZER, fineTune, fineTune,
                 HessianTrace.Settings.defaults().withMaxSamples(hessianSamples), 0, checkpointEverySteps,
-                depthCalibrationImages, validationImages, command, seed == 1 ? null : fineTuneSeed(seed));
+                depthCalibrationImages, validationImages, command, seed == 1 ? null : fineTuneSeed(seed), device);
     }
 
     /** The training seed of seed {@code k}'s fine-tunes: the source run's plus {@code k - 1}. */

@@ -144,7 +144,7 @@ public final class LayerwiseMixedPrecision {
         if (tuned == null) {
             log.accept("layerwise: " + (started ? "continuing" : "starting") + " the LSQ fine-tune of every layer, "
                     + s.budget());
-            RunConfig config = QuantizeJob.configFor(source, s.data(), q, null, null, s.command());
+            RunConfig config = QuantizeJob.configFor(source, s.data(), q, null, null, s.device(), s.command());
             config = QuantizeJob.withValidationImages(QuantizeJob.withDepthCalibrationImages(config,
                     s.depthCalibrationImages()), s.validationImages());
             config = config.withTrain(config.train().withSeed(s.seed()));
@@ -233,7 +233,8 @@ public final class LayerwiseMixedPrecision {
             LayerBitAllocation allocation) {}
 
     private static Allocated allocate(LayerwiseSettings s, Path work, Consumer<String> log) {
-        RunConfig source = RunConfig.read(s.sourceRun());
+        RunConfig read = RunConfig.read(s.sourceRun());
+        RunConfig source = s.device() == null ? read : read.withDevice(s.device()); // config.json is not rewritten
         Path checkpoint = RunEvaluation.bestCheckpoint(s.sourceRun());
         HessianTrace.Settings sampling = HessianTrace.Settings.defaults().withMaxSamples(s.hessianSamples())
                 .withSeed(s.seed());

@@ -1,6 +1,7 @@
 package dev.mqat.compare;
 
 import dev.mqat.quant.Granularity;
+import dev.mqat.run.DeviceChoice;
 import dev.mqat.run.RunConfig;
 import dev.mqat.search.SearchSettings;
 import java.nio.file.Path;
@@ -30,13 +31,16 @@ import java.util.List;
  * @param validationImages validation images the fine-tune is scored on, the first of the val split (0: all;
  *     default 256, the quick budget's)
  * @param seed seeds the Hessian sampling and the fine-tune's training (default the source run's training seed)
+ * @param device where the engine runs the Hessian passes and the fine-tune, recorded in the fine-tune's config; null
+ *     (the default, and what a settings file written before the key existed reads as) for the source run's device
  * @param resume continue the run in {@code out} when it is started (its stored settings must equal these but for
  *     {@code resume}); start it otherwise
  * @param command the command line, recorded in the fine-tune's config
  */
 public record LayerwiseSettings(Path sourceRun, Path data, Path out, double compression, List<Integer> bits,
         int hessianSamples, SearchSettings.Budget budget, Granularity granularity, long checkpointEverySteps,
-        int depthCalibrationImages, int validationImages, long seed, boolean resume, List<String> command) {
+        int depthCalibrationImages, int validationImages, long seed, DeviceChoice device, boolean resume,
+        List<String> command) {
 
     /** The candidate bit-widths of HAWQ-V3's experiments. */
     public static final List<Integer> DEFAULT_BITS = List.of(2, 4, 8);
@@ -97,57 +101,62 @@ public record LayerwiseSettings(Path sourceRun, Path data, Path out, double comp
         SearchSettings.Preset quick = SearchSettings.Preset.QUICK;
         long seed = RunConfig.read(sourceRun).train().seed();
         return new LayerwiseSettings(sourceRun, null, out, compression, DEFAULT_BITS, quick.hessianSamples,
-                quick.stage, Granularity.PER_TENSOR, 50, quick.depthCalibrationImages, quick.validationImages, seed, false,
-                List.of("mqat", "compare"));
+                quick.stage, Granularity.PER_TENSOR, 50, quick.depthCalibrationImages, quick.validationImages, seed,
+                null, false, List.of("mqat", "compare"));
     }
 
     public LayerwiseSettings withData(Path d) {
         return new LayerwiseSettings(sourceRun, d, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
     }
 
     public LayerwiseSettings withOut(Path o) {
         return new LayerwiseSettings(sourceRun, data, o, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
     }
 
     public LayerwiseSettings withCompression(double c) {
         return new LayerwiseSettings(sourceRun, data, out, c, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
     }
 
     public LayerwiseSettings withHessianSamples(int n) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, n, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
     }
 
     public LayerwiseSettings withBudget(SearchSettings.Budget b) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, b, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
     }
 
     public LayerwiseSettings withCheckpointEverySteps(long n) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity, n,
-                depthCalibrationImages, validationImages, seed, resume, command);
+                depthCalibrationImages, validationImages, seed, device, resume, command);
     }
 
     public LayerwiseSettings withDepthCalibrationImages(int n) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, n, validationImages, seed, resume, command);
+                checkpointEverySteps, n, validationImages, seed, device, resume, command);
     }
 
     public LayerwiseSettings withSeed(long s) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, s, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, s, device, resume, command);
+    }
+
+    public LayerwiseSettings withDevice(DeviceChoice d) {
+        return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, d, resume, command);
     }
 
     public LayerwiseSettings withResume(boolean r) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, r, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, r, command);
     }
 
     public LayerwiseSettings withCommand(List<String> c) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, resume, c);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, c);
     }
 }

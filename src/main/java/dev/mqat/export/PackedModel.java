@@ -19,6 +19,7 @@ import dev.mqat.quant.LayerInspection;
 import dev.mqat.quant.QuantizerKind;
 import dev.mqat.quant.Quantization;
 import dev.mqat.quant.UniformActivationQuantizer;
+import dev.mqat.run.DeviceChoice;
 import dev.mqat.run.ModelSource;
 import dev.mqat.run.QuantizedCheckpoints;
 import dev.mqat.run.RunObject;
@@ -437,8 +438,8 @@ public final class PackedModel implements ModelSource {
 
     /** {@code auto}: the device is a choice of the machine that runs the file, not part of the model. */
     @Override
-    public String device() {
-        return "auto";
+    public DeviceChoice device() {
+        return DeviceChoice.AUTO;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mqat.run;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.mqat.data.BopDataset;
 import dev.mqat.eval.DepthCorrection;
@@ -42,15 +43,20 @@ public final class CalibrationJob {
      * @param depthImages training images to fit the depth correction on; 0 keeps the checkpoint's correction when
      *     the statistics are kept, and refits it on the default count when they change (the bias depends on them)
      * @param depthSplit split to fit the depth correction on, or null for the one the run's config names
+     * @param device where the engine runs the network, or null for the device the run's config records (which is
+     *     not rewritten either way)
      */
     public static Result run(Path runDir, Path checkpoint, Path out, int bnBatches, int depthImages,
-            DepthCalibrationSplit depthSplit) {
+            DepthCalibrationSplit depthSplit, DeviceChoice device) {
         if (bnBatches < 0 || depthImages < 0 || bnBatches + depthImages == 0) {
             throw new IllegalArgumentException("nothing to calibrate: batch-norm batches " + bnBatches
                     + " and depth images " + depthImages + " (one must be positive, neither negative)");
         }
         RunConfig read = RunConfig.read(runDir);
-        RunConfig cfg = depthSplit == null ? read : read.withTrain(read.train().withDepthCalibrationSplit(depthSplit));
+        RunConfig split = depthSplit == null ? read
+                : read.withTrain(read.train().withDepthCalibrationSplit(depthSplit));
+        RunConfig cfg = device == null ? split : split.withDevice(device); // config.json is not rewritten
+        Device engineDevice = Devices.of(cfg.device()); // first: a missing GPU fails before the images are read
         BopDataset dataset = BopDataset.open(Path.of(cfg.data()));
         int size = cfg.model().inputSizePx();
         // the training images serve batch-norm statistics and a depth fit on train; skip reading them otherwise
@@ -59,7 +65,7 @@ public final class CalibrationJob {
         RunData val = dataset.hasSplit("val") ? RunData.load(dataset, "val", size, cfg.valImages()) : null;
         Map<String, String> metadata = new LinkedHashMap<>(ModelCheckpoint.readHeader(checkpoint).metadata());
         DepthCorrection before = RunEvaluation.depthCorrection(checkpoint);
-        try (NDManager manager = NDManager.newBaseManager(Devices.of(cfg.device()))) {
+        try (NDManager manager = NDManager.newBaseManager(engineDevice)) {
             PoseNet net = QuantizedCheckpoints.load(checkpoint, manager);
             double scoreBefore = val == null ? Double.NaN : val.evaluate(net, manager, cfg, before).overall().adi01d();
             int bnDone = 0;

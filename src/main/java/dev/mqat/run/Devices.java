@@ -3,25 +3,28 @@ package dev.mqat.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 
-/** Maps the {@code --device auto|cpu|gpu} choice to a DJL device. */
+/** Turns a {@link DeviceChoice} into the DJL device a job's managers are created on: the one place that does. */
 public final class Devices {
     private Devices() {}
 
     /**
-     * @throws IllegalArgumentException for an unknown name, or {@code gpu} when the engine sees none
+     * The DJL device of {@code choice} on this machine's PyTorch engine.
+     *
+     * @throws IllegalStateException for {@link DeviceChoice#GPU} when the engine sees no GPU (a CPU-only build or no
+     *     driver): the work fails rather than run somewhere it was not asked to
      */
-    public static Device of(String name) {
+    public static Device of(DeviceChoice choice) {
         Engine engine = Engine.getEngine("PyTorch");
-        return switch (name) {
-            case "auto" -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-            case "cpu" -> Device.cpu();
-            case "gpu" -> {
+        return switch (choice) {
+            case AUTO -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            case CPU -> Device.cpu();
+            case GPU -> {
                 if (engine.getGpuCount() == 0) {
-                    throw new IllegalArgumentException("device 'gpu': the engine sees no GPU (CPU-only PyTorch build or no driver); use --device cpu");
+                    throw new IllegalStateException("device gpu: the PyTorch engine sees no GPU on this machine "
+                            + "(a CPU-only build or no driver); use --device cpu or --device auto");
                 }
                 yield Device.gpu();
             }
-            default -> throw new IllegalArgumentException("device '" + name + "' is not one of auto, cpu, gpu");
         };
     }
 }

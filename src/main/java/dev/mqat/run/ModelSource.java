@@ -37,8 +37,8 @@ public interface ModelSource {
     /** Dataset folder the model was trained on: what {@code mqat eval} reads when no {@code --data} is given. */
     String data();
 
-    /** {@code auto}, {@code cpu} or {@code gpu} ({@link Devices#of}). */
-    String device();
+    /** Where the engine runs the network ({@link Devices#of}): the run's recorded device, or an override. */
+    DeviceChoice device();
 
     /**
      * Builds the network with its weights (and its quantizers, if any) in {@code manager}, which owns them.
@@ -55,6 +55,14 @@ public interface ModelSource {
 
     /** What {@code mqat model inspect} shows: the plan and, per conv, bits, scales and distinct values. */
     QuantizedCheckpoints.Inspection inspect();
+
+    /**
+     * This model on {@code device} for the work at hand (a command's {@code --device}), the stored files untouched;
+     * this model itself when {@code device} is null.
+     */
+    default ModelSource onDevice(DeviceChoice device) {
+        return device == null ? this : new ModelOnDevice(this, device);
+    }
 
     /**
      * The best checkpoint of a run folder with the run's {@code config.json}.

@@ -99,9 +99,10 @@ public final class QuantizeJob {
      * @param data dataset folder, null for the source run's
      * @param optimizer null for the source run's optimizer
      * @param learningRate null for a tenth of the source run's learning rate
+     * @param device where the fine-tune runs, recorded in its config; null for the source run's device
      */
     public static RunConfig configFor(Path sourceRun, Path data, QuantizeSettings settings, OptimizerKind optimizer,
-            Double learningRate, List<String> command) {
+            Double learningRate, DeviceChoice device, List<String> command) {
         RunConfig src = RunConfig.read(sourceRun);
         TrainConfig t = src.train();
         OptimizerKind opt = optimizer == null ? t.optimizer() : optimizer;
@@ -119,7 +120,8 @@ public final class QuantizeJob {
         settings.plan().checkLayers(PoseNet.build(src.model()).layers().stream().map(PoseConv2d::name).toList());
         RunConfig out = src.withCommand(command).withTrain(stage).withQuantization(settings)
                 .withProvenance(Provenance.current());
-        return data == null ? out : out.withData(data.toString());
+        out = data == null ? out : out.withData(data.toString());
+        return device == null ? out : out.withDevice(device);
     }
 
     /**
@@ -198,6 +200,7 @@ public final class QuantizeJob {
             if (config.quantization() == null) {
                 throw new IllegalArgumentException("quantize needs a config with quantization settings");
             }
+            Devices.of(config.device()); // a missing GPU leaves no half-made run folder behind
             TrainingJob.requireEmpty(qrun);
             config.write(qrun);
         }

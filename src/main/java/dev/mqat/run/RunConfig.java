@@ -1,6 +1,7 @@
 package dev.mqat.run;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mqat.AtomicFiles;
@@ -32,12 +33,14 @@ import java.util.Map;
  * @param decoder inference post-processing settings
  * @param pnp PnP settings at inference
  * @param valImages validation images used for model selection (first ones of the val split; 0 = all)
- * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param device where the engine runs the network ({@code auto}, {@code cpu} or {@code gpu} in the file): for a new
+ *     run {@code train --device}, default {@code auto}; a run made from another (quantize, search, compare) records
+ *     the device it ran on
  * @param provenance versions, machine and time the run started
  * @param quantization how {@code mqat quantize} made the run; null for a float run from {@code mqat train}
  */
 public record RunConfig(List<String> command, String data, List<RunObject> objects, ModelConfig model, TrainConfig train, LossConfig loss,
-        DecoderConfig decoder, PnpConfig pnp, int valImages, String device, Map<String, String> provenance,
+        DecoderConfig decoder, PnpConfig pnp, int valImages, DeviceChoice device, Map<String, String> provenance,
         QuantizeSettings quantization) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -51,6 +54,9 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
         if (valImages < 0) {
             throw new IllegalArgumentException("valImages: must be >= 0, found " + valImages);
         }
+        if (device == null) {
+            throw new IllegalArgumentException("device: required, one of auto, cpu, gpu; found none");
+        }
         for (CropPhase phase : train.crops()) {
             if (phase.sidePx() >= model.inputSizePx()) {
                 throw new IllegalArgumentException("train.crops: a window of " + phase.sidePx()
@@ -61,7 +67,7 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
 
     /** A float run (no {@code quantization} entry). */
     public RunConfig(List<String> command, String data, List<RunObject> objects, ModelConfig model, TrainConfig train,
-            LossConfig loss, DecoderConfig decoder, PnpConfig pnp, int valImages, String device,
+            LossConfig loss, DecoderConfig decoder, PnpConfig pnp, int valImages, DeviceChoice device,
             Map<String, String> provenance) {
         this(command, data, objects, model, train, loss, decoder, pnp, valImages, device, provenance, null);
     }
@@ -102,6 +108,12 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
                 settings);
     }
 
+    /** This config on another device: a run made from this one that runs elsewhere, or a read-only override. */
+    public RunConfig withDevice(DeviceChoice newDevice) {
+        return new RunConfig(command, data, objects, model, train, loss, decoder, pnp, valImages, newDevice, provenance,
+                quantization);
+    }
+
     /** The config file of a run folder. */
     public static Path file(Path runDir) {
         return runDir.resolve("config.json");
@@ -119,7 +131,8 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
     /**
      * Reads {@code config.json} of a run folder.
      *
-     * @throws MqatFormatException naming the file when it is malformed or has unknown keys
+     * @throws MqatFormatException naming the file when it is malformed or has unknown keys, and the key and the
+     *     rule when a value is out of range (a config's own message, without the parser's wrapping)
      */
     public static RunConfig read(Path runDir) {
         Path f = file(runDir);
@@ -128,7 +141,9 @@ public record RunConfig(List<String> command, String data, List<RunObject> objec
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException(new NoSuchFileException(f + " (not a run folder: no config.json)"));
         } catch (IOException e) {
-            throw MqatFormatException.at(f, String.valueOf(e.getMessage()).split("\n")[0]);
+            String detail = e instanceof JsonMappingException && e.getCause() instanceof IllegalArgumentException
+                    ? e.getCause().getMessage() : String.valueOf(e.getMessage());
+            throw MqatFormatException.at(f, detail.split("\n")[0]);
         }
     }
 }

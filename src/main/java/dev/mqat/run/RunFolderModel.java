@@ -55,7 +55,7 @@ final class RunFolderModel implements ModelSource {
     }
 
     @Override
-    public String device() {
+    public DeviceChoice device() {
         return config.device();
     }
 

@@ -28,20 +28,18 @@ public final class TrainingJob {
      * {@code config} is ignored).
      */
     public static PoseTrainer.Result run(RunConfig config, Path runDir, boolean resume) {
-        if (resume) {
-            config = RunConfig.read(runDir);
-        } else {
+        RunConfig cfg = resume ? RunConfig.read(runDir) : config;
+        Device device = Devices.of(cfg.device()); // first: a missing GPU leaves no half-made run folder behind
+        if (!resume) {
             requireEmpty(runDir);
-            config.write(runDir);
+            cfg.write(runDir);
         }
-        RunConfig cfg = config;
         BopDataset dataset = BopDataset.open(Path.of(cfg.data()));
         if (dataset.objects().size() != cfg.model().numClasses()) {
             throw new IllegalArgumentException(cfg.data() + ": " + dataset.objects().size() + " objects but the model has "
                     + cfg.model().numClasses() + " classes");
         }
         int size = cfg.model().inputSizePx();
-        Device device = Devices.of(cfg.device());
         RunData train = RunData.load(dataset, "train", size, 0);
         RunData val = dataset.hasSplit("val") ? RunData.load(dataset, "val", size, cfg.valImages()) : null;
         Engine.getEngine("PyTorch").setRandomSeed((int) cfg.train().seed());

@@ -118,7 +118,7 @@ public final class Search {
     public static Result run(SearchSettings settings, Path srun, boolean resume, Consumer<String> log) {
         SearchSettings s = begin(settings, srun, resume);
         Path work = srun.resolve(WORK);
-        RunConfig source = RunConfig.read(s.sourceRun());
+        RunConfig source = source(s);
 
         // Phase A: FP control and probes
         PhaseA a = phaseA(s, work, log);
@@ -312,6 +312,7 @@ public final class Search {
             throw new IllegalArgumentException(settings.sourceRun() + " is a quantized run; search starts from a "
                     + "trained float run");
         }
+        Devices.of(source(settings).device()); // a missing GPU leaves no half-made search folder behind
         writeJson(srun.resolve(WORK).resolve(SETTINGS), settings);
         return settings;
     }
@@ -381,11 +382,23 @@ public final class Search {
         return QuantizeJob.run(config, dir, Files.isRegularFile(RunConfig.file(dir)), scoreTest);
     }
 
-    /** A fine-tune's config: {@code quantize}'s, with the search's depth-calibration count and fine-tune seed. */
+    /**
+     * The source run's config on the search's device: what the Hessian passes and Phase C run with. The source's
+     * {@code config.json} is not rewritten.
+     */
+    private static RunConfig source(SearchSettings s) {
+        RunConfig source = RunConfig.read(s.sourceRun());
+        return s.device() == null ? source : source.withDevice(s.device());
+    }
+
+    /**
+     * A fine-tune's config: {@code quantize}'s, with the search's depth-calibration count, fine-tune seed and
+     * device.
+     */
     private static RunConfig configFor(SearchSettings s, QuantizeSettings q) {
         RunConfig c = QuantizeJob.withValidationImages(QuantizeJob.withDepthCalibrationImages(
-                QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.command()), s.depthCalibrationImages()),
-                s.validationImages());
+                QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.device(), s.command()),
+                s.depthCalibrationImages()), s.validationImages());
         return s.fineTuneSeed() == null ? c : c.withTrain(c.train().withSeed(s.fineTuneSeed()));
     }
 
@@ -528,7 +541,7 @@ public final class Search {
     }
 
     private static Map<NetModule, Long> parameterCounts(SearchSettings s) {
-        RunConfig source = RunConfig.read(s.sourceRun());
+        RunConfig source = source(s);
         try (NDManager manager = NDManager.newBaseManager(Devices.of(source.device()))) {
             return QuantizedCheckpoints.load(RunEvaluation.bestCheckpoint(s.sourceRun()), manager).parameterCounts();
         }

@@ -1,6 +1,7 @@
 package dev.mqat.search;
 
 import dev.mqat.quant.QuantizerKind;
+import dev.mqat.run.DeviceChoice;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,11 +26,14 @@ import java.util.List;
  * @param command the command line, recorded in every run folder's config
  * @param fineTuneSeed seed of every fine-tune (initial state of the quantizers, data order), null for the source
  *     run's training seed; {@code mqat compare --seeds N} repeats a search with N of them
+ * @param device where the engine runs every fine-tune and Hessian pass, recorded in each fine-tune's config; null
+ *     for the device the source run's config records (also what a settings file written before the key existed
+ *     reads as)
  */
 public record SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits,
         QuantizerKind quantizer, Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
         long checkpointEverySteps, int depthCalibrationImages, int validationImages, List<String> command,
-        Long fineTuneSeed) {
+        Long fineTuneSeed, DeviceChoice device) {
 
     /**
      * A fine-tuning budget: exactly one of epochs and steps is positive.
@@ -119,31 +123,39 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
         }
     }
 
-    /** Settings whose fine-tunes use the source run's seed. */
+    /** Settings whose fine-tunes use the source run's seed and device. */
     public SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits, QuantizerKind quantizer,
             Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
             long checkpointEverySteps, int depthCalibrationImages, int validationImages, List<String> command) {
         this(sourceRun, data, compression, bits, quantizer, probe, stage, hessian, probeMarginPoints,
-                checkpointEverySteps, depthCalibrationImages, validationImages, command, null);
+                checkpointEverySteps, depthCalibrationImages, validationImages, command, null, null);
     }
 
     /** These settings at another size target. */
     public SearchSettings withCompression(double target) {
         return new SearchSettings(sourceRun, data, target, bits, quantizer, probe, stage, hessian, probeMarginPoints,
-                checkpointEverySteps, depthCalibrationImages, validationImages, command, fineTuneSeed);
+                checkpointEverySteps, depthCalibrationImages, validationImages, command, fineTuneSeed, device);
     }
 
     /** These settings with every fine-tune seeded by {@code seed} (null: the source run's seed). */
     public SearchSettings withFineTuneSeed(Long seed) {
         return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
-                probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, command, seed);
+                probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, command, seed,
+                device);
     }
 
-    /** These settings recording another command line. */
+    /** These settings running on {@code newDevice} (null: the source run's device). */
+    public SearchSettings withDevice(DeviceChoice newDevice) {
+        return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
+                probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, command,
+                fineTuneSeed, newDevice);
+    }
+
+    /** These settings recording another command line (the one setting two equal searches may differ in). */
     public SearchSettings withCommand(List<String> newCommand) {
         return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
                 probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, newCommand,
-                fineTuneSeed);
+                fineTuneSeed, device);
     }
 
     /** The defaults of {@code mqat search} for a source run: 4x, bits 2,3,4,8, INQ, the quick budget. */

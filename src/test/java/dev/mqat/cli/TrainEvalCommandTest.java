@@ -91,6 +91,16 @@ class TrainEvalCommandTest {
     }
 
     @Test
+    void evalOnADeviceOfItsOwnLeavesTheRunsConfigAlone() throws Exception {
+        byte[] config = Files.readAllBytes(run.resolve("config.json"));
+        assertThat(new ObjectMapper().readTree(config).path("device").asText()).as("train's default").isEqualTo("auto");
+        Object[] e = MainTest.run("eval", "--model", run.toString(), "--split", "val", "--device", "cpu", "--json");
+        assertThat(e[0]).as("eval --device cpu stderr: %s", e[1]).isEqualTo(0);
+        assertThat(Files.readAllBytes(run.resolve("config.json"))).as("config.json after eval --device cpu")
+                .isEqualTo(config);
+    }
+
+    @Test
     void evalAppliesTheDepthCorrectionStoredInTheCheckpoint() throws Exception {
         Path raw = tmp.resolve("raw");
         Path corrected = tmp.resolve("corrected");

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import dev.mqat.run.DeviceChoice;
 import dev.mqat.run.QuantizeFixture;
 import dev.mqat.run.RunConfig;
 import dev.mqat.search.Search;
@@ -45,7 +46,7 @@ class ComparisonTest {
     /** Targets 2x and 4x: the uniform baselines are 8-bit for both (one run each, shared by two rows). */
     static ComparisonSettings settings() {
         return new ComparisonSettings(floatRun, null, List.of(2.0, 4.0), List.of(Method.values()), "test",
-                SearchSettings.Budget.ofSteps(2), 2, 0, 3, 1, 1, List.of("mqat", "compare"));
+                SearchSettings.Budget.ofSteps(2), 2, 0, 3, 1, 1, List.of("mqat", "compare"), null);
     }
 
     @BeforeAll
@@ -220,12 +221,21 @@ class ComparisonTest {
     }
 
     @Test
+    void theDeviceReachesEverySearchAndIsStored() {
+        ComparisonSettings onAuto = settings().withDevice(DeviceChoice.AUTO);
+        assertThat(onAuto.search(2.0, 1).device()).as("search of seed 1").isEqualTo(DeviceChoice.AUTO);
+        assertThat(onAuto.search(4.0, 2).device()).as("search of seed 2").isEqualTo(DeviceChoice.AUTO);
+        assertThat(settings().search(2.0, 1).device()).as("no --device: the source's").isNull();
+        assertThat(Comparison.storedSettings(cmp).device()).as("stored setting").isNull();
+    }
+
+    @Test
     void everyMethodOfASeedRunsOnceAndSearchesFollowTheirTargets() {
         List<Comparison.Job> jobs = Comparison.jobs(settings().withMethods(List.of(Method.values())));
         assertThat(jobs).extracting(Comparison.Job::folder).containsExactly("fp", "lsq-8bit", "inq-8bit",
                 "mqat-2x", "hawq-2x", "mqat-4x", "hawq-4x");
         ComparisonSettings two = new ComparisonSettings(floatRun, null, List.of(4.0, 8.0), List.of(Method.LSQ,
-                Method.MQAT), "quick", SearchSettings.Budget.ofSteps(2), 2, 0, 0, 2, 1, List.of("mqat"));
+                Method.MQAT), "quick", SearchSettings.Budget.ofSteps(2), 2, 0, 0, 2, 1, List.of("mqat"), null);
         assertThat(Comparison.jobs(two)).extracting(Comparison.Job::folder).containsExactly("fp", "lsq-8bit",
                 "mqat-4x", "lsq-4bit", "mqat-8x", "fp-seed2", "lsq-8bit-seed2", "mqat-4x-seed2", "lsq-4bit-seed2",
                 "mqat-8x-seed2");

@@ -92,7 +92,7 @@ class OnnxExporterTest {
     static Path quantize(String name, String plan, List<String> flow, QuantizerKind kind, Granularity g, int actBits) {
         QuantizeSettings s = new QuantizeSettings(floatRun.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
                 BitPlan.parse(plan), flow, kind, g, 0, 4, actBits, 2);
-        RunConfig cfg = QuantizeJob.configFor(floatRun, null, s, null, null, List.of("mqat", "quantize"));
+        RunConfig cfg = QuantizeJob.configFor(floatRun, null, s, null, null, null, List.of("mqat", "quantize"));
         Path run = root.resolve(name);
         QuantizeJob.run(cfg, run, false);
         return run;

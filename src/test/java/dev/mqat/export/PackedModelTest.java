@@ -66,7 +66,7 @@ class PackedModelTest {
         QuantizeSettings s = new QuantizeSettings(floatRun.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
                 BitPlan.parse(plan), List.of(), kind, granularity, 0, 3, actBits, 0);
         Path out = root.resolve(name);
-        QuantizeJob.run(QuantizeJob.configFor(floatRun, null, s, null, null, List.of("test")), out, false, false);
+        QuantizeJob.run(QuantizeJob.configFor(floatRun, null, s, null, null, null, List.of("test")), out, false, false);
         return out;
     }
 

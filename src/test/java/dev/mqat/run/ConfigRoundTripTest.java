@@ -153,7 +153,7 @@ class ConfigRoundTripTest {
                 new RunObject(7, 55.0, new double[][] {{0.5, 0, 0}, {0, 0.5, -7}}));
         return new RunConfig(List.of("mqat", "train", "--seed", "99"), "data/elsewhere", objects, model, train,
                 new LossConfig(5, 0.5, 1.5, 0.3, 0.8, 1.2, 0.01),
-                new DecoderConfig(0.4, 6, 0.7, 2, 48, List.of(1.2, 2.5)), new PnpConfig(3.0, 200, false, 7), 11, "cpu",
+                new DecoderConfig(0.4, 6, 0.7, 2, 48, List.of(1.2, 2.5)), new PnpConfig(3.0, 200, false, 7), 11, DeviceChoice.CPU,
                 Map.of("java", "17", "seed", "99"));
     }
 

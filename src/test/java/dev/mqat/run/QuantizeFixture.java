@@ -52,6 +52,6 @@ public final class QuantizeFixture {
         ModelConfig model = ModelConfig.defaults().withInputSizePx(64).withWidthMultiplier(0.25)
                 .withNumClasses(dataset.objects().size());
         return new RunConfig(List.of("test"), dataset.root().toString(), RunObject.of(dataset.objects()), model, train,
-                LossConfig.defaults(), DecoderConfig.defaults(), PnpConfig.defaults(), 0, "cpu", Provenance.current());
+                LossConfig.defaults(), DecoderConfig.defaults(), PnpConfig.defaults(), 0, DeviceChoice.CPU, Provenance.current());
     }
 }

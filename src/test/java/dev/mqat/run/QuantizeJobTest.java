@@ -62,7 +62,7 @@ class QuantizeJobTest {
     static RunConfig config(String plan, List<String> flow, QuantizerKind kind, long stageSteps, int actBits) {
         QuantizeSettings s = new QuantizeSettings(floatRun.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
                 BitPlan.parse(plan), flow, kind, Granularity.PER_TENSOR, 0, stageSteps, actBits, 2);
-        return QuantizeJob.configFor(floatRun, null, s, null, null, List.of("mqat", "quantize"));
+        return QuantizeJob.configFor(floatRun, null, s, null, null, null, List.of("mqat", "quantize"));
     }
 
     @Test
@@ -110,7 +110,7 @@ class QuantizeJobTest {
         }
         QuantizeSettings s = new QuantizeSettings(calibrated.toString(), RunEvaluation.bestCheckpoint(calibrated).toString(),
                 BitPlan.parse("head=8"), List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
-        RunConfig cfg = QuantizeJob.configFor(calibrated, null, s, null, null, List.of("mqat", "quantize"));
+        RunConfig cfg = QuantizeJob.configFor(calibrated, null, s, null, null, null, List.of("mqat", "quantize"));
         assertThat(cfg.train().depthCalibrationImages()).isEqualTo(TrainConfig.DEFAULT_DEPTH_CALIBRATION_IMAGES);
         Path qrun = root.resolve("calibrated-q");
         QuantizeJob.run(cfg, qrun, false);
@@ -132,7 +132,7 @@ class QuantizeJobTest {
         assertThat(RunConfig.read(windowed).train().crops()).hasSize(1);
         QuantizeSettings s = new QuantizeSettings(windowed.toString(), RunEvaluation.bestCheckpoint(floatRun).toString(),
                 BitPlan.parse("head=8"), List.of("head"), QuantizerKind.LSQ, Granularity.PER_TENSOR, 0, 1, 0, 1);
-        RunConfig cfg = QuantizeJob.configFor(windowed, null, s, null, null, List.of("mqat", "quantize"));
+        RunConfig cfg = QuantizeJob.configFor(windowed, null, s, null, null, null, List.of("mqat", "quantize"));
         assertThat(cfg.train().crops()).isEmpty();
     }
 

@@ -10,6 +10,7 @@ import dev.mqat.eval.EvaluationResult;
 import dev.mqat.model.NetModule;
 import dev.mqat.quant.BitPlan;
 import dev.mqat.quant.QuantizerKind;
+import dev.mqat.run.DeviceChoice;
 import dev.mqat.run.QuantizeFixture;
 import dev.mqat.run.RunConfig;
 import dev.mqat.run.RunEvaluation;
@@ -77,6 +78,16 @@ class SearchTest {
         Path stage1 = searched.resolve("search/gradated/stages/1-" + result.winner() + "/stage.ckpt");
         assertThat(Files.readAllBytes(stage1)).isEqualTo(Files.readAllBytes(probe));
         assertThat(cfg.quantization()).isNull();
+    }
+
+    @Test
+    void everyFineTuneRecordsTheSearchsDevice() {
+        assertThat(RunConfig.read(searched.resolve("search/fp-control")).device()).as("no --device: the source's")
+                .isEqualTo(RunConfig.read(floatRun).device());
+        assertThat(Search.storedSettings(searched).device()).as("stored setting").isNull();
+        SearchSettings onAuto = settings().withDevice(DeviceChoice.AUTO);
+        assertThat(Search.fineTuneConfig(onAuto, BitPlan.fullPrecision(), List.of(), QuantizerKind.INQ, onAuto.probe())
+                .device()).as("a fine-tune of a search on auto").isEqualTo(DeviceChoice.AUTO);
     }
 
     @Test
