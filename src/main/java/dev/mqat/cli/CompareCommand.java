@@ -62,36 +62,30 @@ final class CompareCommand implements Runnable {
     int overlays;
 
     @Mixin
-    DeviceOption device;
-
-    @Option(names = "--resume", description = SharedOptions.RESUME)
-    boolean resume;
-
-    @Option(names = "--json", description = SharedOptions.JSON)
-    boolean json;
+    JobOptions job;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        device.refuseOnResume(resume);
+        job.check();
         if (overlays < 0) {
             throw new UsageException("--report-images must be >= 0, found " + overlays);
         }
-        if (resume && !Files.isRegularFile(out.resolve(Comparison.SETTINGS))) {
+        if (job.resume && !Files.isRegularFile(out.resolve(Comparison.SETTINGS))) {
             throw new UsageException("--resume: " + out + " is not a started comparison (no " + Comparison.SETTINGS
                     + ")");
         }
-        ComparisonSettings settings = resume ? null : settings();
+        ComparisonSettings settings = job.resume ? null : settings();
         ComparisonResults results;
         try {
-            results = Comparison.run(settings, out, resume, new ComparisonProgress());
+            results = Comparison.run(settings, out, job.resume, new ComparisonProgress());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         ComparisonReport.Written report = ComparisonReport.write(out, overlays);
-        print(results, report, json);
+        print(results, report, job.json);
     }
 
     /** Prints the verdict and where the files are, or the results as JSON. */
@@ -140,7 +134,7 @@ final class CompareCommand implements Runnable {
             }
             ComparisonSettings s = ComparisonSettings.of(model.toAbsolutePath().normalize(),
                     data == null ? null : data.toAbsolutePath().normalize(), targets, preset, seeds, command)
-                    .withMethods(chosen).withDevice(device.override());
+                    .withMethods(chosen).withDevice(job.device.override());
             if (steps != null) {
                 if (steps <= 0) {
                     throw new UsageException("--stage-steps must be positive, found " + steps);

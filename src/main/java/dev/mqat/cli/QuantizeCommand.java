@@ -83,13 +83,7 @@ final class QuantizeCommand implements Runnable {
     long checkpointEvery;
 
     @Mixin
-    DeviceOption device;
-
-    @Option(names = "--resume", description = SharedOptions.RESUME)
-    boolean resume;
-
-    @Option(names = "--json", description = SharedOptions.JSON)
-    boolean json;
+    JobOptions job;
 
     /** What {@code quantize --json} prints: each stage's plan and validation ADI-0.1d, and the test metrics. */
     record Quantized(String run, List<Stage> stages, com.fasterxml.jackson.databind.JsonNode test) {
@@ -102,16 +96,16 @@ final class QuantizeCommand implements Runnable {
     @Override
     public void run() {
         RunConfig config = null;
-        device.refuseOnResume(resume);
-        if (resume) {
+        job.check();
+        if (job.resume) {
             if (!Files.isRegularFile(RunConfig.file(out))) {
                 throw new UsageException("--resume: " + out + " is not a run folder (no config.json)");
             }
         } else {
             config = config();
         }
-        QuantizeJob.Result r = QuantizeJob.run(config, out, resume);
-        if (json) {
+        QuantizeJob.Result r = QuantizeJob.run(config, out, job.resume);
+        if (job.json) {
             JsonOutput.print(new Quantized(out.toString(), r.stages().stream().map(s -> new Quantized.Stage(s.name(),
                     s.plan(), s.validation() == null ? null : s.validation().overall().adi01d())).toList(),
                     r.test() == null ? null : r.test().toJsonNode()));
@@ -165,7 +159,7 @@ final class QuantizeCommand implements Runnable {
             List<String> command = new ArrayList<>();
             command.add("mqat");
             command.addAll(spec.commandLine().getParseResult().originalArgs());
-            return QuantizeJob.configFor(model, data, settings, optimizer, lr, device.override(), command);
+            return QuantizeJob.configFor(model, data, settings, optimizer, lr, job.device.override(), command);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

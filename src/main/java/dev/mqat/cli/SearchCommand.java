@@ -93,13 +93,7 @@ final class SearchCommand implements Runnable {
     String plan;
 
     @Mixin
-    DeviceOption device;
-
-    @Option(names = "--resume", description = SharedOptions.RESUME)
-    boolean resume;
-
-    @Option(names = "--json", description = SharedOptions.JSON)
-    boolean json;
+    JobOptions job;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -121,21 +115,21 @@ final class SearchCommand implements Runnable {
                 throw new UsageException("--plan: " + e.getMessage());
             }
         }
-        device.refuseOnResume(resume);
-        SearchSettings settings = resume ? null : settings();
-        if (resume && !Files.isDirectory(out.resolve("search"))) {
+        job.check();
+        SearchSettings settings = job.resume ? null : settings();
+        if (job.resume && !Files.isDirectory(out.resolve("search"))) {
             throw new UsageException("--resume: " + out + " is not a started search (no search/ folder)");
         }
         try {
             if (cube) {
-                List<Search.CubeRow> rows = Search.cube(settings, out, resume, System.err::println);
-                System.out.print(json ? SearchSummary.json(Map.of("cube", rows)) + "\n" : SearchSummary.cube(rows));
+                List<Search.CubeRow> rows = Search.cube(settings, out, job.resume, System.err::println);
+                System.out.print(job.json ? SearchSummary.json(Map.of("cube", rows)) + "\n" : SearchSummary.cube(rows));
             } else if (allFlows) {
-                List<Search.FlowRow> rows = Search.allFlows(settings, fixed, out, resume, System.err::println);
-                System.out.print(json ? SearchSummary.json(Map.of("flows", rows)) + "\n" : SearchSummary.flows(rows));
+                List<Search.FlowRow> rows = Search.allFlows(settings, fixed, out, job.resume, System.err::println);
+                System.out.print(job.json ? SearchSummary.json(Map.of("flows", rows)) + "\n" : SearchSummary.flows(rows));
             } else {
-                Search.Result r = Search.run(settings, out, resume, System.err::println);
-                System.out.print(json ? SearchSummary.json(r) + "\n" : SearchSummary.text(r) + "search run " + out + "\n");
+                Search.Result r = Search.run(settings, out, job.resume, System.err::println);
+                System.out.print(job.json ? SearchSummary.json(r) + "\n" : SearchSummary.text(r) + "search run " + out + "\n");
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -177,7 +171,7 @@ final class SearchCommand implements Runnable {
                     : data.toAbsolutePath().normalize(), compressionTarget(), candidates, quantizer, probe,
                     stage, hessian, probeMargin, checkpointEvery,
                     depthCalibration == null ? preset.depthCalibrationImages : depthCalibration,
-                    valImages == null ? preset.validationImages : valImages, command).withDevice(device.override());
+                    valImages == null ? preset.validationImages : valImages, command).withDevice(job.device.override());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -152,13 +152,7 @@ final class TrainCommand implements Runnable {
     Integer workers;
 
     @Mixin
-    DeviceOption device;
-
-    @Option(names = "--resume", description = SharedOptions.RESUME)
-    boolean resume;
-
-    @Option(names = "--json", description = SharedOptions.JSON)
-    boolean json;
+    JobOptions job;
 
     /** What {@code train --json} prints. */
     record Trained(String run, long steps, double seconds, double lastLoss, double bestValAdi01d) {}
@@ -166,8 +160,8 @@ final class TrainCommand implements Runnable {
     @Override
     public void run() {
         RunConfig config = null;
-        device.refuseOnResume(resume);
-        if (!resume) {
+        job.check();
+        if (!job.resume) {
             if (data == null) {
                 throw new UsageException("--data is required (unless --resume)");
             }
@@ -180,11 +174,11 @@ final class TrainCommand implements Runnable {
         }
         PoseTrainer.Result r;
         try {
-            r = TrainingJob.run(config, out, resume);
+            r = TrainingJob.run(config, out, job.resume);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        if (json) {
+        if (job.json) {
             JsonOutput.print(new Trained(out.toString(), r.steps(), r.elapsed().toMillis() / 1000.0, r.lastLoss(),
                     r.bestScore()));
             return;
@@ -225,7 +219,7 @@ final class TrainCommand implements Runnable {
             LossConfig loss = LossConfig.defaults().withPositivesPerObject(positives).withSmoothL1BetaDiameters(smoothL1Knee);
             return new RunConfig(command, data.toString(), objects, model, train, loss,
                     DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms),
-                    PnpConfig.defaults(), valImages, device.orAuto(), Provenance.current());
+                    PnpConfig.defaults(), valImages, job.device.orAuto(), Provenance.current());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -92,10 +92,10 @@ class DeviceOptionTest {
         EvalCommand eval = (EvalCommand) parsed.subcommand().commandSpec().userObject();
         assertThat(eval.device.override()).isEqualTo(DeviceChoice.GPU);
         parsed = new CommandLine(new Main()).parseArgs("train", "--out", "run", "--device", " Cpu ");
-        assertThat(((TrainCommand) parsed.subcommand().commandSpec().userObject()).device.orAuto())
+        assertThat(((TrainCommand) parsed.subcommand().commandSpec().userObject()).job.device.orAuto())
                 .isEqualTo(DeviceChoice.CPU);
         parsed = new CommandLine(new Main()).parseArgs("train", "--out", "run");
-        assertThat(((TrainCommand) parsed.subcommand().commandSpec().userObject()).device.orAuto())
+        assertThat(((TrainCommand) parsed.subcommand().commandSpec().userObject()).job.device.orAuto())
                 .as("train's default").isEqualTo(DeviceChoice.AUTO);
     }
 
