@@ -18,7 +18,7 @@ Loss: sum of squares of both outputs (the same simple loss as the Java benchmark
 Prints one line 'RESULT {json}' with the parameter count, the median step time and the median CPU time per step.
 With --quant lsq|ste every conv weight is fake-quantized at 8 bits per layer (FakeQuantConv).
 
-Run: /usr/bin/python3 wdr_cpu_step.py --batch 32 --steps 40 --warmup 10 --threads 2 [--quant lsq]
+Run: /usr/bin/python3 wdr_cpu_step.py --batch 32 --steps 40 --warmup 10 --threads 2 [--quant lsq] [--trace FILE.json]
 """
 import argparse
 import json
@@ -183,6 +183,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quant", choices=["none", "lsq", "ste"], default="none",
                     help="fake-quantize every conv weight at 8 bits per layer (weights only)")
+    ap.add_argument("--trace", help="after the timed steps, profile as many more and write a Chrome trace here")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -193,7 +194,8 @@ def main():
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     x = torch.randn(a.batch, 3, a.size, a.size)
     wall, cpu, losses, fwd, bwd, upd = [], [], [], [], [], []
-    for s in range(a.warmup + a.steps):
+
+    def step():
         t0, c0 = time.perf_counter(), time.process_time()
         opt.zero_grad()
         cls, pose = net(x.clone())
@@ -204,6 +206,10 @@ def main():
         tb = time.perf_counter()
         opt.step()
         t1, c1 = time.perf_counter(), time.process_time()
+        return t0, c0, ta, tb, t1, c1, v, cls, pose
+
+    for s in range(a.warmup + a.steps):
+        t0, c0, ta, tb, t1, c1, v, cls, pose = step()
         if s >= a.warmup:
             wall.append((t1 - t0) * 1e3)
             cpu.append((c1 - c0) * 1e3)
@@ -211,6 +217,11 @@ def main():
             fwd.append((ta - t0) * 1e3)
             bwd.append((tb - ta) * 1e3)
             upd.append((t1 - tb) * 1e3)
+    if a.trace:
+        with torch.autograd.profiler.profile() as prof:
+            for _ in range(a.steps):
+                step()
+        prof.export_chrome_trace(a.trace)
     out = {
         "torch": torch.__version__, "quant": a.quant, "threads": torch.get_num_threads(), "params": params,
         "cls_shape": list(cls.shape), "pose_shape": list(pose.shape), "steps": a.steps,

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -53,9 +55,19 @@ final class PyTorchTwin {
      */
     JsonNode run(int batch, int px, int steps, int warmup, int threads, String quant)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(PYTHON, script.toString(), "--batch", Integer.toString(batch), "--size",
-                Integer.toString(px), "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),
-                "--threads", Integer.toString(threads), "--quant", quant).redirectErrorStream(true).start();
+        return run(batch, px, steps, warmup, threads, quant, null);
+    }
+
+    /** As {@link #run(int, int, int, int, int, String)}, then {@code steps} more steps profiled into {@code trace}. */
+    JsonNode run(int batch, int px, int steps, int warmup, int threads, String quant, Path trace)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), "--batch", Integer.toString(batch),
+                "--size", Integer.toString(px), "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),
+                "--threads", Integer.toString(threads), "--quant", quant));
+        if (trace != null) {
+            command.addAll(List.of("--trace", trace.toString()));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException(script + " failed: " + out);

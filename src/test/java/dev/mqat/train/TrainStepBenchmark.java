@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Run: {@code mvn -o -q -B test -Dtest=TrainStepBenchmark -Dmqat.excludedGroups= -Dmqat.test.threads=2
  * -Dsurefire.failIfNoSpecifiedTests=false} (options {@code -Dbench.steps=40 -Dbench.runs=3 -Dbench.rssSteps=500
  * -Dbench.batch=32 -Dbench.size=128}; {@code -Dbench.batch=64 -Dbench.size=64} times the step of
- * {@code mqat train --batch 64 --crop 64}).
+ * {@code mqat train --batch 64 --crop 64}; {@code -Dbench.trace=DIR} profiles one more run a side and prints the
+ * operators whose self time differs most).
  */
 @Tag("benchmark")
 class TrainStepBenchmark {
@@ -58,6 +60,7 @@ class TrainStepBenchmark {
         int runs = Integer.getInteger("bench.runs", 3);
         int rssSteps = Integer.getInteger("bench.rssSteps", 500);
         int batch = Integer.getInteger("bench.batch", 32);
+        String traceDir = System.getProperty("bench.trace");
         int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads",
                 Integer.toString(Runtime.getRuntime().availableProcessors())));
         PyTorchTwin twin = PyTorchTwin.in(tmp);
@@ -134,6 +137,8 @@ class TrainStepBenchmark {
                     javaRunCpu.add(thisRun.medianCpuMs());
                 }
                 String loadEnd = loadAverage();
+                List<String> operatorGaps = traceDir == null ? List.of()
+                        : profileOperators(twin, loop, Path.of(traceDir), batch, px, steps, threads);
 
                 long pyParams = py.get(0).get("params").asLong();
                 List<Double> pyMedians = py.stream().map(j -> j.get("median_ms").asDouble()).toList();
@@ -168,6 +173,11 @@ class TrainStepBenchmark {
                 sb.append(String.format("  VmRSS / Java heap committed, MiB, by step: %s%n", String.join(" ", rssTrace)));
                 sb.append(String.format("load average (1/5/15 min): start %s, after memory loop %s, end %s%n", loadStart,
                         loadAfterMemory, loadEnd));
+                if (!operatorGaps.isEmpty()) {
+                    sb.append(String.format("operators with the largest self-time gap, %d profiled network-only steps a side"
+                            + " (traces in %s):%n", steps, traceDir));
+                    operatorGaps.forEach(line -> sb.append(line).append(System.lineSeparator()));
+                }
                 System.out.print(sb);
                 Files.createDirectories(Path.of("target"));
                 Files.writeString(Path.of("target", "train-step-benchmark.txt"), sb.toString());
@@ -180,6 +190,24 @@ class TrainStepBenchmark {
                 assertThat(full.lastLoss()).isFinite();
             }
         }
+    }
+
+    /**
+     * Profiles {@code steps} network-only steps on each side (libtorch's profiler through DJL, PyTorch's autograd
+     * profiler), writes both Chrome traces into {@code dir} and returns the operator table of the largest gaps.
+     */
+    private static List<String> profileOperators(PyTorchTwin twin, StepLoop loop, Path dir, int batch, int px, int steps,
+            int threads) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path pyTrace = dir.toAbsolutePath().resolve("pytorch-trace.json");
+        Path javaTrace = dir.toAbsolutePath().resolve("java-trace.json");
+        twin.run(batch, px, steps, WARMUP, threads, "none", pyTrace);
+        JniUtils.startProfile(false, false, false);
+        for (int s = 0; s < steps; s++) {
+            loop.step(out -> out.get(0).square().sum().add(out.get(1).square().sum()));
+        }
+        JniUtils.stopProfile(javaTrace.toString());
+        return OperatorProfile.largestGaps(OperatorProfile.read(javaTrace), OperatorProfile.read(pyTrace), steps, 20);
     }
 
     /** One training step per call in PoseTrainer's pattern; returns {wall ms, CPU ms, loss}. */
