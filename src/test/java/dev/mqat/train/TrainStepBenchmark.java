@@ -202,7 +202,7 @@ class TrainStepBenchmark {
         Path pyTrace = dir.toAbsolutePath().resolve("pytorch-trace.json");
         Path javaTrace = dir.toAbsolutePath().resolve("java-trace.json");
         twin.run(batch, px, steps, WARMUP, threads, "none", pyTrace);
-        JniUtils.startProfile(false, false, false);
+        JniUtils.startProfile(false, Boolean.getBoolean("bench.shapes"), false);
         for (int s = 0; s < steps; s++) {
             loop.step(out -> out.get(0).square().sum().add(out.get(1).square().sum()));
         }
