@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dsurefire.failIfNoSpecifiedTests=false} (options {@code -Dbench.steps=40 -Dbench.runs=3 -Dbench.rssSteps=500
  * -Dbench.batch=32 -Dbench.size=128}; {@code -Dbench.batch=64 -Dbench.size=64} times the step of
  * {@code mqat train --batch 64 --crop 64}; {@code -Dbench.trace=DIR} profiles one more run a side and prints the
- * operators whose self time differs most).
+ * operators whose self time differs most; {@code -Dbench.shapes=true} records input shapes in the Java trace).
  */
 @Tag("benchmark")
 class TrainStepBenchmark {
