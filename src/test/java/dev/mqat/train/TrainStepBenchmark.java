@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainStepBenchmark {
 
     private static final int WARMUP = 10;
+    /** The compared figure's loss, as in the PyTorch twin: the sum of squares of both outputs. */
+    private static final Function<NDList, NDArray> NETWORK_ONLY_LOSS =
+            out -> out.get(0).square().sum().add(out.get(1).square().sum());
 
     @Test
     void wdrCpuJavaAgainstPyTorch(@TempDir Path tmp) throws Exception {
@@ -128,7 +132,7 @@ class TrainStepBenchmark {
                     py.add(twin.run(batch, px, steps, WARMUP, threads, "none"));
                     Samples thisRun = new Samples();
                     for (int s = 0; s < (run == 0 ? WARMUP : 0) + steps; s++) {
-                        double[] t = loop.step(out -> out.get(0).square().sum().add(out.get(1).square().sum()));
+                        double[] t = loop.step(NETWORK_ONLY_LOSS);
                         boolean timed = run > 0 || s >= WARMUP;
                         thisRun.add(timed, t);
                         simple.add(timed, t);
@@ -204,7 +208,7 @@ class TrainStepBenchmark {
         twin.run(batch, px, steps, WARMUP, threads, "none", pyTrace);
         JniUtils.startProfile(false, Boolean.getBoolean("bench.shapes"), false);
         for (int s = 0; s < steps; s++) {
-            loop.step(out -> out.get(0).square().sum().add(out.get(1).square().sum()));
+            loop.step(NETWORK_ONLY_LOSS);
         }
         JniUtils.stopProfile(javaTrace.toString());
         return OperatorProfile.largestGaps(OperatorProfile.read(javaTrace), OperatorProfile.read(pyTrace), steps, 20);
@@ -229,7 +233,7 @@ class TrainStepBenchmark {
             this.shape = shape;
         }
 
-        double[] step(java.util.function.Function<NDList, NDArray> lossOf) {
+        double[] step(Function<NDList, NDArray> lossOf) {
             long t0 = System.nanoTime();
             long c0 = processCpuNanos();
             float loss;
