@@ -1,17 +1,21 @@
 package dev.mqat.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,8 +35,14 @@ public final class ParameterOptimizer implements AutoCloseable {
     private final OptimizerKind kind;
     private final Map<String, Parameter> parameters;
     private final NDManager stateManager;
-    private final Map<String, NDArray> first = new LinkedHashMap<>();
-    private final Map<String, NDArray> second = new LinkedHashMap<>();
+    /** Start of each parameter in the flat vectors, and the total length last. */
+    private final long[] starts;
+    /** Where the flat update is cut into parameters ({@link NDArray#split(long[], int)}'s indices). */
+    private final long[] offsets;
+    /** First moment (Adam) or momentum buffer (SGD), one flat vector in parameter order. */
+    private final NDArray first;
+    /** Second moment (Adam only, else null), flat like {@link #first}. */
+    private final NDArray second;
     private long updates;
 
     /**
@@ -43,16 +53,23 @@ public final class ParameterOptimizer implements AutoCloseable {
         this.kind = kind;
         this.parameters = new LinkedHashMap<>(parameters);
         this.stateManager = owner.newSubManager();
-        for (Map.Entry<String, Parameter> e : this.parameters.entrySet()) {
-            NDArray w = e.getValue().getArray();
+        starts = new long[this.parameters.size() + 1];
+        int i = 0;
+        for (Parameter p : this.parameters.values()) {
+            NDArray w = p.getArray();
+            if (w.getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException("parameter " + p.getName() + " is " + w.getDataType()
+                        + "; the optimizer keeps float32 state");
+            }
             if (!w.hasGradient()) {
                 w.setRequiresGradient(true);
             }
-            first.put(e.getKey(), stateManager.zeros(w.getShape(), w.getDataType()));
-            if (kind == OptimizerKind.ADAM) {
-                second.put(e.getKey(), stateManager.zeros(w.getShape(), w.getDataType()));
-            }
+            starts[i + 1] = starts[i] + w.size();
+            i++;
         }
+        offsets = Arrays.copyOfRange(starts, 1, Math.max(1, starts.length - 1));
+        first = stateManager.zeros(new Shape(starts[starts.length - 1]), DataType.FLOAT32);
+        second = kind == OptimizerKind.ADAM ? stateManager.zeros(first.getShape(), DataType.FLOAT32) : null;
     }
 
     /** Number of updates done so far (including those restored by {@link #load}). */
@@ -67,22 +84,17 @@ public final class ParameterOptimizer implements AutoCloseable {
      * @return the global norm before clipping
      */
     public double clipGradients(double maxNorm) {
+        if (parameters.isEmpty()) {
+            return 0;
+        }
         try (NDScope scope = new NDScope()) {
-            List<NDArray> gradients = new ArrayList<>(parameters.size());
-            NDArray sumOfSquares = null;
-            for (Parameter p : parameters.values()) {
-                NDArray g = p.getArray().getGradient();
-                gradients.add(g);
-                // squares summed in float64: a large but finite float32 gradient (LSQ step sizes early on) must not
-                // overflow into an infinite norm
-                NDArray s = g.toType(DataType.FLOAT64, false).square().sum();
-                sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
-            }
-            double norm = sumOfSquares == null ? 0 : Math.sqrt(sumOfSquares.getDouble());
+            // squares summed in float64: a large but finite float32 gradient (LSQ step sizes early on) must not
+            // overflow into an infinite norm
+            double norm = Math.sqrt(gatheredGradients().toType(DataType.FLOAT64, false).square().sum().getDouble());
             if (maxNorm > 0 && norm > maxNorm) {
                 float factor = (float) (maxNorm / norm);
-                for (NDArray g : gradients) {
-                    g.muli(factor);
+                for (Parameter p : parameters.values()) {
+                    p.getArray().getGradient().muli(factor);
                 }
             }
             return norm;
@@ -109,34 +121,52 @@ public final class ParameterOptimizer implements AutoCloseable {
         return a.isNaN().logicalOr(a.isInfinite()).any().getBoolean();
     }
 
-    /** Applies one update with learning rate {@code lr} from the accumulated gradients, then zeroes them. */
+    /**
+     * Applies one update with learning rate {@code lr} from the accumulated gradients, then zeroes them.
+     *
+     * <p>Why one flat vector: the update runs as a dozen whole-model operations on every parameter at once instead
+     * of a dozen per parameter (the wdr-cpu network has 84 parameter arrays; per-array updates spent more time
+     * dispatching engine calls than computing). Adam is PyTorch's formula, written with in-place operations.
+     */
     public void step(double lr) {
         updates++;
-        double bias1 = 1 - Math.pow(BETA1, updates);
-        double bias2 = 1 - Math.pow(BETA2, updates);
-        double stepSize = lr * Math.sqrt(bias2) / bias1;
-        double epsHat = EPS * Math.sqrt(bias2);
+        if (parameters.isEmpty()) {
+            return;
+        }
         try (NDScope scope = new NDScope()) {
-            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-                NDArray w = e.getValue().getArray();
-                NDArray g = w.getGradient();
-                NDArray m = first.get(e.getKey());
-                switch (kind) {
-                    case ADAM -> {
-                        // one fused native update per parameter (PyTorch's Adam rewritten for libtorch's kernel:
-                        // lr/b1 * m / (sqrt(v/b2) + eps) = (lr sqrt(b2)/b1) * m / (sqrt(v) + eps sqrt(b2)))
-                        NDArray v = second.get(e.getKey());
-                        w.getNDArrayInternal().adamUpdate(new NDList(w, g, m, v), new NDList(w), (float) lr,
-                                (float) stepSize, 0f, 1f, -1f, (float) BETA1, (float) BETA2, (float) epsHat, false, false);
-                    }
-                    case SGD -> {
-                        m.muli(MOMENTUM).addi(g);
-                        w.subi(m.mul(lr));
-                        g.muli(0);
-                    }
+            NDArray g = gatheredGradients();
+            NDArray update = switch (kind) {
+                case ADAM -> {
+                    double bias1 = 1 - Math.pow(BETA1, updates);
+                    double bias2 = 1 - Math.pow(BETA2, updates);
+                    // lr/b1 * m / (sqrt(v/b2) + eps) = (lr sqrt(b2)/b1) * m / (sqrt(v) + eps sqrt(b2))
+                    first.muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
+                    second.muli((float) BETA2).addi(g.square().muli((float) (1 - BETA2)));
+                    NDArray denominator = second.sqrt().addi((float) (EPS * Math.sqrt(bias2)));
+                    yield first.div(denominator).muli((float) (lr * Math.sqrt(bias2) / bias1));
                 }
+                case SGD -> {
+                    first.muli((float) MOMENTUM).addi(g);
+                    yield first.mul((float) lr);
+                }
+            };
+            NDList pieces = update.split(offsets, 0);
+            int i = 0;
+            for (Parameter p : parameters.values()) {
+                NDArray w = p.getArray();
+                w.subi(pieces.get(i++).reshape(w.getShape()));
+                JniUtils.zeroGrad((PtNDArray) w);
             }
         }
+    }
+
+    /** Every parameter's gradient, flattened and concatenated in parameter order (a copy owned by the scope). */
+    private NDArray gatheredGradients() {
+        NDList flat = new NDList(parameters.size());
+        for (Parameter p : parameters.values()) {
+            flat.add(p.getArray().getGradient().reshape(-1));
+        }
+        return NDArrays.concat(flat, 0);
     }
 
     /** Writes the state (kind, update count, moments by name). */
@@ -144,13 +174,17 @@ public final class ParameterOptimizer implements AutoCloseable {
         out.writeInt(FORMAT_VERSION);
         out.writeUTF(kind.name());
         out.writeLong(updates);
-        out.writeInt(first.size());
-        for (String name : first.keySet()) {
+        out.writeInt(parameters.size());
+        float[] m = first.toFloatArray();
+        float[] v = second == null ? null : second.toFloatArray();
+        int i = 0;
+        for (String name : parameters.keySet()) {
             out.writeUTF(name);
-            writeArray(out, first.get(name));
-            if (kind == OptimizerKind.ADAM) {
-                writeArray(out, second.get(name));
+            writeRange(out, m, starts[i], starts[i + 1]);
+            if (v != null) {
+                writeRange(out, v, starts[i], starts[i + 1]);
             }
+            i++;
         }
     }
 
@@ -167,40 +201,50 @@ public final class ParameterOptimizer implements AutoCloseable {
         }
         updates = in.readLong();
         int n = in.readInt();
-        for (int i = 0; i < n; i++) {
+        Map<String, Integer> index = new HashMap<>();
+        for (String name : parameters.keySet()) {
+            index.put(name, index.size());
+        }
+        float[] m = new float[Math.toIntExact(first.size())];
+        float[] v = second == null ? null : new float[m.length];
+        for (int j = 0; j < n; j++) {
             String name = in.readUTF();
-            if (!first.containsKey(name)) {
+            Integer i = index.get(name);
+            if (i == null) {
                 throw new IllegalStateException(source + ": optimizer state for unknown parameter " + name);
             }
-            readArray(in, first.get(name), source, name);
-            if (kind == OptimizerKind.ADAM) {
-                readArray(in, second.get(name), source, name);
+            readRange(in, m, starts[i], starts[i + 1], source, name);
+            if (v != null) {
+                readRange(in, v, starts[i], starts[i + 1], source, name);
             }
         }
-        if (n != first.size()) {
-            throw new IllegalStateException(source + ": optimizer state has " + n + " parameters, the model " + first.size());
+        if (n != parameters.size()) {
+            throw new IllegalStateException(source + ": optimizer state has " + n + " parameters, the model "
+                    + parameters.size());
+        }
+        first.set(m);
+        if (v != null) {
+            second.set(v);
         }
     }
 
-    private static void writeArray(DataOutputStream out, NDArray a) throws IOException {
-        float[] v = a.toFloatArray();
-        out.writeInt(v.length);
-        for (float f : v) {
-            out.writeFloat(f);
+    private static void writeRange(DataOutputStream out, float[] values, long from, long to) throws IOException {
+        out.writeInt(Math.toIntExact(to - from));
+        for (int i = (int) from; i < to; i++) {
+            out.writeFloat(values[i]);
         }
     }
 
-    private static void readArray(DataInputStream in, NDArray target, String source, String name) throws IOException {
+    private static void readRange(DataInputStream in, float[] target, long from, long to, String source, String name)
+            throws IOException {
         int n = in.readInt();
-        if (n != target.size()) {
+        if (n != to - from) {
             throw new IllegalStateException(source + ": optimizer state of " + name + " has " + n + " values, expected "
-                    + target.size());
+                    + (to - from));
         }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = in.readFloat();
+        for (int i = (int) from; i < to; i++) {
+            target[i] = in.readFloat();
         }
-        target.set(v);
     }
 
     @Override

@@ -69,6 +69,44 @@ class ParameterOptimizerTest {
     }
 
     @Test
+    void adamUpdatesEveryParameterOfSeveralShapesFromItsOwnGradient() {
+        // the update runs on one flat vector: each parameter must get back its own slice, in its own shape
+        float[] ca = {1f, -2f, 0.5f, 3f, -0.25f, 2f};
+        float[] cb = {-4f, 0.125f, 1f, 8f};
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter a = Parameter.builder().setName("a").setType(Parameter.Type.WEIGHT).optShape(new Shape(2, 3))
+                    .optInitializer(Initializer.ZEROS).build();
+            Parameter b = Parameter.builder().setName("b").setType(Parameter.Type.BIAS).optShape(new Shape(4))
+                    .optInitializer(Initializer.ONES).build();
+            a.initialize(m, DataType.FLOAT32);
+            b.initialize(m, DataType.FLOAT32);
+            Map<String, Parameter> both = new java.util.LinkedHashMap<>();
+            both.put("b", b); // not the alphabetical order: the map's order is the flat order
+            both.put("a", a);
+            try (ParameterOptimizer opt = new ParameterOptimizer(OptimizerKind.ADAM, both, m)) {
+                for (int t = 0; t < 2; t++) {
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(a.getArray().mul(m.create(ca, new Shape(2, 3))).sum()
+                                .add(b.getArray().mul(m.create(cb)).sum()));
+                    }
+                    opt.step(0.1);
+                }
+                // a constant gradient c gives m_hat = c and v_hat = c^2 at every step: each step moves by
+                // lr * sign(c) (up to eps)
+                assertThat(a.getArray().getShape()).isEqualTo(new Shape(2, 3));
+                float[] gotA = a.getArray().toFloatArray();
+                float[] gotB = b.getArray().toFloatArray();
+                for (int i = 0; i < ca.length; i++) {
+                    assertThat((double) gotA[i]).as("a[%d]", i).isCloseTo(-0.2 * Math.signum(ca[i]), within(1e-5));
+                }
+                for (int i = 0; i < cb.length; i++) {
+                    assertThat((double) gotB[i]).as("b[%d]", i).isCloseTo(1 - 0.2 * Math.signum(cb[i]), within(1e-5));
+                }
+            }
+        }
+    }
+
+    @Test
     void savedStateContinuesExactlyLikeAnUninterruptedRun() throws Exception {
         float[] uninterrupted;
         byte[] state;
