@@ -3,11 +3,13 @@ package dev.mqat.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +75,63 @@ class BlocksTest {
             for (int i = 0; i < 8; i++) {
                 assertThat((double) y[i]).as("value %d", i).isCloseTo(expected[i], within(1e-5));
             }
+        }
+    }
+
+    @Test
+    void groupNormKeepsSamplesApartAndItsGradientsMatchTheFormulaInFloat64() {
+        // the fused kernel against group norm written out with reductions, in float64, on two samples whose
+        // statistics differ: forward values and the gradients of input, gamma and beta
+        try (NDManager m = NDManager.newBaseManager()) {
+            GroupNorm2d gn = new GroupNorm2d("head.t.norm", 6, 3);
+            Shape shape = new Shape(2, 6, 3, 2);
+            gn.initialize(m, DataType.FLOAT32, shape);
+            NDArray gamma = gn.getDirectParameters().get("gamma").getArray();
+            NDArray beta = gn.getDirectParameters().get("beta").getArray();
+            gamma.set(new float[] {1, 2, -1, 0.5f, 3, 1});
+            beta.set(new float[] {0, 1, -2, 0, 0.25f, 4});
+            gamma.setRequiresGradient(true);
+            beta.setRequiresGradient(true);
+            NDArray x = m.randomNormal(shape).mul(m.arange(2f).add(1).reshape(2, 1, 1, 1).mul(3)); // sample 1 wider
+            x.setRequiresGradient(true);
+            NDArray weights = m.randomNormal(shape); // an uneven loss, so that no gradient is trivially zero
+            float[] y;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = gn.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                y = out.toFloatArray();
+                gc.backward(out.mul(weights).sum());
+            }
+            float[] dx = x.getGradient().toFloatArray();
+            float[] dGamma = gamma.getGradient().toFloatArray();
+            float[] dBeta = beta.getGradient().toFloatArray();
+
+            NDArray x64 = x.toType(DataType.FLOAT64, true);
+            NDArray g64 = gamma.toType(DataType.FLOAT64, true);
+            NDArray b64 = beta.toType(DataType.FLOAT64, true);
+            x64.setRequiresGradient(true);
+            g64.setRequiresGradient(true);
+            b64.setRequiresGradient(true);
+            double[] ref;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray groups = x64.reshape(2, 3, -1);
+                NDArray centred = groups.sub(groups.mean(new int[] {2}, true));
+                NDArray variance = centred.square().mean(new int[] {2}, true);
+                NDArray normed = centred.div(variance.add(1e-5).sqrt()).reshape(shape);
+                NDArray out = normed.mul(g64.reshape(1, 6, 1, 1)).add(b64.reshape(1, 6, 1, 1));
+                ref = out.toDoubleArray();
+                gc.backward(out.mul(weights.toType(DataType.FLOAT64, false)).sum());
+            }
+            assertClose("output", y, ref, 1e-5);
+            assertClose("input gradient", dx, x64.getGradient().toDoubleArray(), 1e-4);
+            assertClose("gamma gradient", dGamma, g64.getGradient().toDoubleArray(), 1e-4);
+            assertClose("beta gradient", dBeta, b64.getGradient().toDoubleArray(), 1e-4);
+        }
+    }
+
+    private static void assertClose(String what, float[] got, double[] expected, double tolerance) {
+        assertThat(got).as(what).hasSize(expected.length);
+        for (int i = 0; i < got.length; i++) {
+            assertThat((double) got[i]).as("%s %d", what, i).isCloseTo(expected[i], within(tolerance));
         }
     }
 }
