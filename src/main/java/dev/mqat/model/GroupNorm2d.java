@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.LayerNorm;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
 /**
  * Group normalisation of {@code [N, C, H, W]} (Wu and He, 2018): statistics per sample over each group of
  * {@code C / groups} channels and all positions, then a learned per-channel affine ({@code gamma}, {@code beta}).
- * Epsilon 1e-5. DJL has no group norm block; this one runs libtorch's fused layer-norm kernel on the
+ * Epsilon 1e-5. DJL has no group norm block; this one runs libtorch's fused batch-norm kernel on the
  * reshaped input (one op forward and backward instead of a chain of reductions).
  */
 final class GroupNorm2d extends AbstractBlock implements NamedBlock {
@@ -56,14 +56,12 @@ final class GroupNorm2d extends AbstractBlock implements NamedBlock {
         NDArray x = inputs.singletonOrThrow();
         Device d = x.getDevice();
         Shape s = x.getShape();
-        // libtorch's fused layer norm over [N, groups, rest] normalises each (sample, group) by its own statistics:
-        // group norm without the per-channel affine, which layer norm cannot express (its weight would be shared
-        // by every group), so it gets ones and zeros and the affine follows
-        NDArray grouped = x.reshape(s.get(0), groups, -1);
-        Shape rest = new Shape(grouped.getShape().get(2));
+        long rows = s.get(0) * groups;
+        // one fused libtorch batch-norm over [1, N * groups, rest] normalises each (sample, group) by its own
+        // statistics: group norm without the affine part (the running statistics are throw-away arrays)
         NDManager m = x.getManager();
-        NDArray normed = LayerNorm.layerNorm(grouped, rest, m.ones(rest, x.getDataType()), m.zeros(rest, x.getDataType()),
-                EPSILON).singletonOrThrow().reshape(s);
+        NDArray normed = BatchNorm.batchNorm(x.reshape(1, rows, -1), m.zeros(new Shape(rows)), m.ones(new Shape(rows)),
+                m.ones(new Shape(rows)), m.zeros(new Shape(rows)), 1, 0.9f, EPSILON, true).singletonOrThrow().reshape(s);
         NDArray gm = ps.getValue(gamma, d, training).reshape(1, channels, 1, 1);
         NDArray bt = ps.getValue(beta, d, training).reshape(1, channels, 1, 1);
         return new NDList(normed.mul(gm).add(bt));
