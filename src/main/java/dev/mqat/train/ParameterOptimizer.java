@@ -37,8 +37,6 @@ public final class ParameterOptimizer implements AutoCloseable {
     private final NDManager stateManager;
     /** Start of each parameter in the flat vectors, and the total length last. */
     private final long[] starts;
-    /** Where the flat update is cut into parameters ({@link NDArray#split(long[], int)}'s indices). */
-    private final long[] offsets;
     /** First moment (Adam) or momentum buffer (SGD), one flat vector in parameter order. */
     private final NDArray first;
     /** Second moment (Adam only, else null), flat like {@link #first}. */
@@ -67,7 +65,6 @@ public final class ParameterOptimizer implements AutoCloseable {
             starts[i + 1] = starts[i] + w.size();
             i++;
         }
-        offsets = Arrays.copyOfRange(starts, 1, Math.max(1, starts.length - 1));
         first = stateManager.zeros(new Shape(starts[starts.length - 1]), DataType.FLOAT32);
         second = kind == OptimizerKind.ADAM ? stateManager.zeros(first.getShape(), DataType.FLOAT32) : null;
     }
@@ -150,7 +147,8 @@ public final class ParameterOptimizer implements AutoCloseable {
                     yield first.mul((float) lr);
                 }
             };
-            NDList pieces = update.split(offsets, 0);
+            // split's indices are the inner boundaries: every start but the first, without the total length
+            NDList pieces = update.split(Arrays.copyOfRange(starts, 1, starts.length - 1), 0);
             int i = 0;
             for (Parameter p : parameters.values()) {
                 NDArray w = p.getArray();
