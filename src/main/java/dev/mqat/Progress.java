@@ -15,8 +15,8 @@ public final class Progress {
     private final String unit;
     private final Consumer<String> out;
     private final long intervalMillis;
-    private final long startNanos;
-    private final long startDone;
+    private long startNanos;
+    private long startDone;
     private long lastPrintMillis;
 
     /**
@@ -50,7 +50,16 @@ public final class Progress {
         out.accept(line(done, detail));
     }
 
-    /** Elapsed time since this object was created. */
+    /**
+     * Measures the rate from here on: {@code done} units were finished before the work (re)started in this process,
+     * e.g. by a stage that resumed from its checkpoint after this line was created.
+     */
+    public void restartRateAt(long done) {
+        startNanos = System.nanoTime();
+        startDone = done;
+    }
+
+    /** Elapsed time since this object was created or its rate last restarted. */
     public Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }

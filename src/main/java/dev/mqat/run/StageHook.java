@@ -26,6 +26,7 @@ final class StageHook implements PoseTrainer.StepHook {
     private final long offset;
     private final InqSchedule schedule = InqSchedule.paper();
     private double lastFraction = -1;
+    private boolean started;
 
     StageHook(int stageIndex, List<NetModule> modules, QuantizerKind kind, double baseLr,
             QuantizeJob.StepObserver observer, Progress progress, long offset) {
@@ -41,6 +42,11 @@ final class StageHook implements PoseTrainer.StepHook {
     @Override
     public void beforeStep(long step, long totalSteps, PoseNet net) {
         observer.beforeStep(stageIndex, step);
+        if (!started) {
+            // a resumed stage starts mid-way: the steps before it took no time in this process
+            progress.restartRateAt(offset + step);
+            started = true;
+        }
         if (kind == QuantizerKind.INQ) {
             double f = schedule.fractionAtStep(step, totalSteps);
             if (f > lastFraction) {

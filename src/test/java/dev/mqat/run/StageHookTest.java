@@ -64,4 +64,19 @@ class StageHookTest {
         assertThat(StageHook.multiplier(QuantizerKind.STE, schedule, 20, 30)).isCloseTo(0.01, offset(1e-12));
         assertThat(StageHook.multiplier(QuantizerKind.STE, schedule, 29, 30)).isCloseTo(0.001, offset(1e-12));
     }
+    /** A stage resumed at step 50 of 100 (after a finished stage of 100) must not count the 150 earlier steps as done now. */
+    @Test
+    void aResumedStageMeasuresItsRateFromTheStepItResumedAt() throws InterruptedException {
+        List<String> lines = new ArrayList<>();
+        Progress progress = new Progress("quantize", 200, 100, "step", lines::add, 0);
+        StageHook hook = new StageHook(1, List.of(NetModule.HEAD), QuantizerKind.LSQ, 0.01, (st, s) -> {}, progress, 100);
+        hook.beforeStep(50, 100, null);
+        Thread.sleep(50);
+        hook.beforeStep(51, 100, null);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("150/200").contains("ETA ?");
+        // one step in at least 50 ms: at most 20 steps/s (counting from 100 would give 51 steps, over 1000 steps/s)
+        double rate = Double.parseDouble(lines.get(1).replaceAll(".* ([0-9.]+) step/s.*", "$1"));
+        assertThat(rate).isLessThanOrEqualTo(20.0);
+    }
 }
