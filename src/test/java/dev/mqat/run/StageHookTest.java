@@ -64,7 +64,8 @@ class StageHookTest {
         assertThat(StageHook.multiplier(QuantizerKind.STE, schedule, 20, 30)).isCloseTo(0.01, offset(1e-12));
         assertThat(StageHook.multiplier(QuantizerKind.STE, schedule, 29, 30)).isCloseTo(0.001, offset(1e-12));
     }
-    /** A stage resumed at step 50 of 100 (after a finished stage of 100) must not count the 150 earlier steps as done now. */
+
+    /** A stage resumed at step 50 of 100 (after a finished stage of 100) must not count its first 50 steps as done now. */
     @Test
     void aResumedStageMeasuresItsRateFromTheStepItResumedAt() throws InterruptedException {
         List<String> lines = new ArrayList<>();
