@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
         description = {"Show what mqat does: MQAT against its baselines on the shipped model at 4x and 8x, with a report. "
                 + "From a fresh clone it writes the default dataset to data/swisscube-synth "
                 + "if it is not there (as 'mqat synth --out data/swisscube-synth' does), then runs 'mqat compare "
-                + "--model models/wdr-cpu-synth --budget quick --compression 4,8 --stage-steps " + Demo.STEPS + "' into --out and prints where "
+                + "--model models/wdr-cpu-synth --budget quick --compression 4,8 --stage-steps " + Demo.STEPS + "' into --out "
+                + "(each fine-tune refitting depth on " + Demo.SCORING_IMAGES + " training images and scored on "
+                + Demo.SCORING_IMAGES + " validation images instead of the quick budget's 256) and prints where "
                 + "report.html is.",
             "Run it from the project folder. Running it again resumes where it stopped; a finished demo only "
                     + "rewrites the report."})

@@ -26,11 +26,16 @@ public final class Demo {
     /** The targets of the demo. */
     public static final List<Double> COMPRESSIONS = List.of(4.0, 8.0);
     /**
-     * Steps of every fine-tune of the demo: about a third of the quick budget's, so that its 16 fine-tunes, 9 test
-     * evaluations, two Hessian estimates, the dataset and the build fit 20 minutes on 2 cores with a margin (at 100
-     * steps three measurements took 901-1203 s; docs/compare.md has the times).
+     * Steps of every fine-tune of the demo, a quarter of the quick budget's. With {@link #SCORING_IMAGES} this keeps
+     * its 16 fine-tunes, 9 test evaluations, two Hessian estimates, the dataset and the build under 20 minutes on 2
+     * cores in a slow hour too (at 70 steps and 256 images two runs took 976 s and 1198 s; docs/compare.md).
      */
-    public static final long STEPS = 70;
+    public static final long STEPS = 50;
+    /**
+     * Training images of each fine-tune's depth refit and validation images it is scored on: half the quick
+     * budget's 256, which is most of what a 50-step fine-tune costs besides its steps.
+     */
+    public static final int SCORING_IMAGES = 128;
 
     private Demo() {}
 
@@ -52,13 +57,14 @@ public final class Demo {
 
     /**
      * The comparison the demo runs: every method at 4x and 8x, the quick budget with {@link #STEPS} steps per
-     * fine-tune, one seed.
+     * fine-tune and {@link #SCORING_IMAGES} images for each depth refit and validation, one seed.
      *
      * @param steps steps of every fine-tune, null for {@link #STEPS}
      */
     public static ComparisonSettings settings(Path model, Path data, Long steps, List<String> command) {
         ComparisonSettings s = ComparisonSettings.of(model.toAbsolutePath().normalize(),
                 data.toAbsolutePath().normalize(), COMPRESSIONS, SearchSettings.Preset.QUICK, 1, command);
-        return s.withFineTune(SearchSettings.Budget.ofSteps(steps == null ? STEPS : steps));
+        return s.withFineTune(SearchSettings.Budget.ofSteps(steps == null ? STEPS : steps))
+                .withScoringImages(SCORING_IMAGES, SCORING_IMAGES);
     }
 }
