@@ -35,7 +35,7 @@ final class DemoCommand implements Runnable {
     @Override
     public void run() {
         if (steps != null && steps <= 0) {
-            throw new UsageException("--steps must be positive, found " + steps);
+            throw new UsageException("--stage-steps must be positive, found " + steps);
         }
         if (!Files.isRegularFile(Demo.MODEL.resolve("config.json"))) {
             throw new UsageException("the shipped model " + Demo.MODEL + " is not here; run mqat demo from the "

@@ -106,7 +106,7 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
                 depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, device);
     }
 
-    /** These settings with other image counts for each fine-tune's depth refit and validation (0: see the record). */
+    /** These settings with other image counts for each fine-tune's depth refit and validation (0 as in the record). */
     public ComparisonSettings withScoringImages(int newDepthCalibrationImages, int newValidationImages) {
         return new ComparisonSettings(sourceRun, data, compressions, methods, budget, fineTune, hessianSamples,
                 newDepthCalibrationImages, newValidationImages, seeds, checkpointEverySteps, command, device);

@@ -37,6 +37,8 @@ class CompareCommandTest {
         assertOneLine(MainTest.run("compare", "--model", SHIPPED, "--out", out, "--stage-steps", "0"), "--stage-steps");
         assertOneLine(MainTest.run("compare", "--out", out, "--resume"), "not a started comparison");
         assertThat(Files.exists(Path.of(out))).as("nothing written on a usage error").isFalse();
+        assertOneLine(MainTest.run("demo", "--out", out, "--stage-steps", "0"), "--stage-steps must be positive");
+        assertThat(Files.exists(Path.of(out))).as("nothing written on a usage error").isFalse();
     }
 
     private static void assertOneLine(Object[] r, String expected) {

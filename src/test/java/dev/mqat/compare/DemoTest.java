@@ -12,7 +12,7 @@ class DemoTest {
     private static final Path SHIPPED = Path.of("models", "wdr-cpu-synth");
 
     @Test
-    void everyFineTuneOfTheDemoTakesItsStepsAndScoringImagesTheSearchIncluded() {
+    void theDemoGivesEveryMethodAndTheSearchItsStepsAndScoringImages() {
         ComparisonSettings s = Demo.settings(SHIPPED, Path.of("data", "x"), null, List.of("mqat", "demo"));
         assertThat(s.budget()).isEqualTo("quick");
         assertThat(s.compressions()).containsExactly(4.0, 8.0);
