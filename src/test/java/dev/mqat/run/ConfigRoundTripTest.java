@@ -42,8 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConfigRoundTripTest {
 
-    /** The shipped float model; its config predates crops, gradient clipping and the calibration split. */
+    /** The shipped float model. */
     private static final Path SHIPPED = Path.of("models/wdr-cpu-synth");
+
+    /** The config of the model shipped until 82044c5, written before crops, gradient clipping and the calibration split. */
+    private static final Path BEFORE_CROPS = Path.of("src/test/resources/run/config-before-crops");
 
     /**
      * Fields a single config cannot set away from their default: exactly one training budget and one stage budget
@@ -90,17 +93,31 @@ class ConfigRoundTripTest {
     @Test
     void theShippedModelsConfigReadsWritesAndReadsBackEqual(@TempDir Path copy) throws Exception {
         RunConfig shipped = RunConfig.read(SHIPPED);
-        assertThat(shipped.train().crops()).as("crops of a config written before they existed").isEmpty();
-        assertThat(shipped.train().maxGradNorm()).as("clipping of a config written before it existed").isZero();
-        assertThat(shipped.train().depthCalibrationSplit()).isEqualTo(DepthCalibrationSplit.TRAIN);
+        assertThat(shipped.train().crops()).as("the default recipe's crop phases").isEqualTo(CropPhase.recipeFor(128));
         assertThat(shipped.quantization()).isNull();
-        assertRoundTrip(shipped, copy);
-        JsonNode original = RunConfig.JSON.readTree(RunConfig.file(SHIPPED).toFile());
+        assertReadsWritesAndReadsBackEqual(SHIPPED, shipped, copy);
+    }
+
+    @Test
+    void aConfigWrittenBeforeCropsClippingAndTheCalibrationSplitReadsWithTheirOldBehaviour(@TempDir Path copy)
+            throws Exception {
+        RunConfig old = RunConfig.read(BEFORE_CROPS);
+        assertThat(old.train().crops()).as("crops of a config written before they existed").isEmpty();
+        assertThat(old.train().maxGradNorm()).as("clipping of a config written before it existed").isZero();
+        assertThat(old.train().depthCalibrationSplit()).isEqualTo(DepthCalibrationSplit.TRAIN);
+        assertThat(old.quantization()).isNull();
+        assertReadsWritesAndReadsBackEqual(BEFORE_CROPS, old, copy);
+    }
+
+    /** {@code config} (read from {@code run}) round-trips, and the rewrite keeps every key, the network and the decoder. */
+    private static void assertReadsWritesAndReadsBackEqual(Path run, RunConfig config, Path copy) throws Exception {
+        assertRoundTrip(config, copy);
+        JsonNode original = RunConfig.JSON.readTree(RunConfig.file(run).toFile());
         JsonNode rewritten = RunConfig.JSON.readTree(RunConfig.file(copy).toFile());
-        original.fieldNames().forEachRemaining(key -> assertThat(rewritten.get(key)).as("shipped key %s", key)
+        original.fieldNames().forEachRemaining(key -> assertThat(rewritten.get(key)).as("key %s of %s", key, run)
                 .isNotNull());
-        assertThat(rewritten.get("model")).as("network shape as shipped").isEqualTo(original.get("model"));
-        assertThat(rewritten.get("decoder")).as("decoder as shipped").isEqualTo(original.get("decoder"));
+        assertThat(rewritten.get("model")).as("network shape of %s", run).isEqualTo(original.get("model"));
+        assertThat(rewritten.get("decoder")).as("decoder of %s", run).isEqualTo(original.get("decoder"));
     }
 
     @Test
