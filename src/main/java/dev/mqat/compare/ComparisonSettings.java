@@ -13,8 +13,8 @@ import java.util.Locale;
  * What {@code mqat compare} is asked to do ({@code CMP/compare.json}).
  *
  * <p>One budget for every fine-tune: the FP control, each uniform baseline, each probe of the search and each stage of
- * its gradated quantization get {@code fineTune} (same steps, batch, data, optimizer and learning rate: the source
- * run's, as {@code mqat search} fine-tunes). docs/decisions.md says why a baseline gets one such fine-tune and MQAT
+ * its gradated quantization get {@code fineTune} (same steps; the source run's batch, data and optimizer; quantize's
+ * default learning rate; as {@code mqat search} fine-tunes). docs/decisions.md says why a baseline gets one such fine-tune and MQAT
  * one per module.
  *
  * @param sourceRun trained float run folder every method starts from (its best checkpoint)

@@ -11,9 +11,9 @@ import java.util.List;
  * What {@link LayerwiseMixedPrecision} is asked to do; stored as {@code OUT/layerwise/settings.json}.
  *
  * <p>The fine-tune is {@code quantize}'s LSQ fine-tune of every layer at once ({@link dev.mqat.run.QuantizeJob}, one
- * stage, the source run's optimizer at a tenth of its learning rate, x0.1 at 1/3, 2/3 and 5/6 of the budget), so
- * with the same budget, depth calibration and seed it trains exactly as the uniform LSQ baseline does; only the plan
- * differs. Paths are made absolute.
+ * stage, the source run's optimizer at quantize's default rate, x0.1 at 1/3, 2/3 and 5/6 of the budget), so with the
+ * same budget, depth calibration and seed it trains exactly as the uniform LSQ baseline does; only the plan differs.
+ * Paths are made absolute.
  *
  * @param sourceRun trained float run folder; its best checkpoint is measured and fine-tuned
  * @param data dataset folder, null for the source run's

@@ -64,6 +64,14 @@ import java.util.Map;
  * resuming and a search's adopted first stage read from them).
  */
 public final class QuantizeJob {
+    /**
+     * Base learning rate of every fine-tune unless one is given: a tenth of {@code mqat train}'s default rate
+     * (4e-3), the rate a network trained with train's recipe learned at. Fixed rather than a tenth of the source
+     * run's own rate, because a source that was itself fine-tuned at a low rate would hand its quantized fine-tunes
+     * a rate too small to recover from quantization (docs/decisions.md).
+     */
+    public static final double DEFAULT_LEARNING_RATE = 4e-4;
+
     private QuantizeJob() {}
 
     /**
@@ -98,7 +106,7 @@ public final class QuantizeJob {
      * @throws IllegalArgumentException when the plan names a layer the source's network does not have
      * @param data dataset folder, null for the source run's
      * @param optimizer null for the source run's optimizer
-     * @param learningRate null for a tenth of the source run's learning rate
+     * @param learningRate null for {@link #DEFAULT_LEARNING_RATE}
      * @param device where the fine-tune runs, recorded in its config; null for the source run's device
      */
     public static RunConfig configFor(Path sourceRun, Path data, QuantizeSettings settings, OptimizerKind optimizer,
@@ -106,7 +114,7 @@ public final class QuantizeJob {
         RunConfig src = RunConfig.read(sourceRun);
         TrainConfig t = src.train();
         OptimizerKind opt = optimizer == null ? t.optimizer() : optimizer;
-        double lr = learningRate == null ? t.learningRate() / 10 : learningRate;
+        double lr = learningRate == null ? DEFAULT_LEARNING_RATE : learningRate;
         // stages fine-tune a finished network on whole images: training windows speed up early training only
         TrainConfig stage = t.withOptimizer(opt).withLearningRate(lr).withWarmupSteps(0)
                 .withBudget(settings.stageEpochs(), settings.stageSteps(), 0)

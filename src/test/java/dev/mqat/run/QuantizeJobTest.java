@@ -387,7 +387,9 @@ class QuantizeJobTest {
         assertThat(f.quantization()).isNull();
         RunConfig q = RunConfig.read(flowRun);
         assertThat(q.quantization().plan()).isEqualTo(BitPlan.of(8, 2, 8));
-        assertThat(q.train().learningRate()).isEqualTo(f.train().learningRate() / 10);
+        assertThat(f.train().learningRate()).as("the fixture's own rate differs from the fine-tunes' default")
+                .isNotEqualTo(QuantizeJob.DEFAULT_LEARNING_RATE);
+        assertThat(q.train().learningRate()).isEqualTo(QuantizeJob.DEFAULT_LEARNING_RATE);
         assertThat(q.train().optimizer()).isEqualTo(f.train().optimizer());
         assertThat(q.model()).isEqualTo(f.model());
     }
