@@ -14,8 +14,8 @@ import java.util.Locale;
  *
  * <p>One budget for every fine-tune: the FP control, each uniform baseline, each probe of the search and each stage of
  * its gradated quantization get {@code fineTune} (same steps; the source run's batch, data and optimizer; quantize's
- * default learning rate; as {@code mqat search} fine-tunes). docs/decisions.md says why a baseline gets one such fine-tune and MQAT
- * one per module.
+ * default learning rate; as {@code mqat search} fine-tunes). docs/decisions.md says why a baseline gets one such
+ * fine-tune and MQAT one per module.
  *
  * @param sourceRun trained float run folder every method starts from (its best checkpoint)
  * @param data dataset folder, null for the source run's
