@@ -52,6 +52,9 @@ final class CompareCommand implements Runnable {
     @Option(names = "--stage-steps", paramLabel = "N", description = SharedOptions.STAGE_STEPS)
     Long steps;
 
+    @Option(names = "--lr", paramLabel = "LR", description = SharedOptions.LR)
+    Double lr;
+
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "Fine-tuning seeds per method (RUN's seed, then +1, ...); rows carry mean and spread. Default: ${DEFAULT-VALUE}.")
     int seeds;
 
@@ -134,7 +137,7 @@ final class CompareCommand implements Runnable {
             }
             ComparisonSettings s = ComparisonSettings.of(model.toAbsolutePath().normalize(),
                     data == null ? null : data.toAbsolutePath().normalize(), targets, preset, seeds, command)
-                    .withMethods(chosen).withDevice(job.device.override());
+                    .withMethods(chosen).withDevice(job.device.override()).withLearningRate(lr);
             if (steps != null) {
                 if (steps <= 0) {
                     throw new UsageException("--stage-steps must be positive, found " + steps);

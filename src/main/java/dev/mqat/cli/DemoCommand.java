@@ -32,6 +32,9 @@ final class DemoCommand implements Runnable {
     @Option(names = "--stage-steps", paramLabel = "N", description = SharedOptions.STAGE_STEPS)
     Long steps;
 
+    @Option(names = "--lr", paramLabel = "LR", description = SharedOptions.LR)
+    Double lr;
+
     @Override
     public void run() {
         if (steps != null && steps <= 0) {
@@ -51,7 +54,7 @@ final class DemoCommand implements Runnable {
         ComparisonResults results;
         try {
             results = Comparison.run(resume ? null : Demo.settings(Demo.MODEL, Demo.DATA, steps, List.of("mqat",
-                    "demo", "--out", out.toString())), out, resume, new ComparisonProgress());
+                    "demo", "--out", out.toString())).withLearningRate(lr), out, resume, new ComparisonProgress());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

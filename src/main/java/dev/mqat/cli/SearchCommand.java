@@ -65,6 +65,9 @@ final class SearchCommand implements Runnable {
     @Option(names = "--stage-steps", paramLabel = "N", description = SharedOptions.STAGE_STEPS)
     Long stageSteps;
 
+    @Option(names = "--lr", paramLabel = "LR", description = SharedOptions.LR)
+    Double lr;
+
     @Option(names = "--hessian-samples", paramLabel = "N", description = "Most Hutchinson samples per trace (overrides --budget); sampling stops earlier once every layer's standard error is within 5%% of its trace.")
     Integer hessianSamples;
 
@@ -171,7 +174,8 @@ final class SearchCommand implements Runnable {
                     : data.toAbsolutePath().normalize(), compressionTarget(), candidates, quantizer, probe,
                     stage, hessian, probeMargin, checkpointEvery,
                     depthCalibration == null ? preset.depthCalibrationImages : depthCalibration,
-                    valImages == null ? preset.validationImages : valImages, command).withDevice(job.device.override());
+                    valImages == null ? preset.validationImages : valImages, command).withDevice(job.device.override())
+                    .withLearningRate(lr);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

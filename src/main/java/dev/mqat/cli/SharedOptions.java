@@ -30,8 +30,8 @@ final class SharedOptions {
             + "backbone=8,fpn=2,head=8, layer entries such as fpn.lateral.0=4 that override their module's bits (names as "
             + "in mqat model summary), or fp for no quantized module.";
     static final String PER_CHANNEL = "One fp32 scale per output channel instead of one per layer.";
-    static final String LR = "Base learning rate. Default: 4e-3 for train; 4e-4 for quantize, the rate search, "
-            + "compare and demo fine-tune at.";
+    static final String LR = "Base learning rate. Default: 4e-3 for train; 4e-4 for the fine-tunes of quantize, "
+            + "search, compare and demo.";
     static final String OPTIMIZER = "adam or sgd (momentum 0.9). Default: adam for train; for quantize the run's.";
     static final String QUANTIZER = "Weight quantizer: inq, lsq or ste. Default: ${DEFAULT-VALUE}.";
     static final String STAGE_STEPS = "Fine-tuning steps of each stage: every fine-tune of quantize, search, compare "

@@ -243,7 +243,7 @@ public final class Comparison {
                 LayerwiseSettings.DEFAULT_BITS, Math.max(2, s.hessianSamples()), s.fineTune(), Granularity.PER_TENSOR,
                 s.checkpointEverySteps(), s.depthCalibrationImages(), s.validationImages(),
                 job.seed() == 1 ? RunConfig.read(s.sourceRun()).train().seed() : s.fineTuneSeed(job.seed()), s.device(),
-                Files.isDirectory(dir.resolve(LayerwiseMixedPrecision.WORK)), s.command());
+                Files.isDirectory(dir.resolve(LayerwiseMixedPrecision.WORK)), s.command(), s.learningRate());
         if (!settings.resume() && !job.firstOfSeed()) {
             Path donor = cmp.resolve(jobs.stream().filter(j -> j.method() == Method.LAYERWISE
                     && j.seed() == job.seed() && j.firstOfSeed()).findFirst().orElseThrow().folder());

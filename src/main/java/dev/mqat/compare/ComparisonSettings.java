@@ -32,11 +32,14 @@ import java.util.Locale;
  * @param command the command line, recorded in every run folder's config
  * @param device where the engine runs every method, recorded in every run folder's config; null for the device the
  *     source run's config records (also what a settings file written before the key existed reads as)
+ * @param learningRate base learning rate of every fine-tune, null for
+ *     {@link dev.mqat.run.QuantizeJob#DEFAULT_LEARNING_RATE} (also what a settings file written before the key
+ *     existed reads as)
  */
 public record ComparisonSettings(Path sourceRun, Path data, List<Double> compressions, List<Method> methods,
         String budget, SearchSettings.Budget fineTune, int hessianSamples, int depthCalibrationImages,
         int validationImages, int seeds,
-        long checkpointEverySteps, List<String> command, DeviceChoice device) {
+        long checkpointEverySteps, List<String> command, DeviceChoice device, Double learningRate) {
 
     /** Candidate bit-widths of the search's Phase C, as {@code mqat search}'s default. */
     public static final List<Integer> SEARCH_BITS = List.of(2, 3, 4, 8);
@@ -87,6 +90,9 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
         if (checkpointEverySteps < 0) {
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
         }
+        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalArgumentException("learning rate: expected a finite number > 0, found " + learningRate);
+        }
     }
 
     /**
@@ -97,31 +103,41 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
             SearchSettings.Preset preset, int seeds, List<String> command) {
         return new ComparisonSettings(sourceRun, data, compressions, List.of(Method.values()),
                 preset.name().toLowerCase(Locale.ROOT), preset.stage, preset.hessianSamples,
-                preset.depthCalibrationImages, preset.validationImages, seeds, 50, command, null);
+                preset.depthCalibrationImages, preset.validationImages, seeds, 50, command, null, null);
     }
 
     /** These settings with another budget of every fine-tune (the preset's name is kept, for the record). */
     public ComparisonSettings withFineTune(SearchSettings.Budget b) {
         return new ComparisonSettings(sourceRun, data, compressions, methods, budget, b, hessianSamples,
-                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, device);
+                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, device,
+                learningRate);
     }
 
     /** These settings with other image counts for each fine-tune's depth refit and validation (0 as in the record). */
     public ComparisonSettings withScoringImages(int newDepthCalibrationImages, int newValidationImages) {
         return new ComparisonSettings(sourceRun, data, compressions, methods, budget, fineTune, hessianSamples,
-                newDepthCalibrationImages, newValidationImages, seeds, checkpointEverySteps, command, device);
+                newDepthCalibrationImages, newValidationImages, seeds, checkpointEverySteps, command, device,
+                learningRate);
     }
 
     /** These settings comparing only {@code only} (and the FP control). */
     public ComparisonSettings withMethods(List<Method> only) {
         return new ComparisonSettings(sourceRun, data, compressions, only, budget, fineTune, hessianSamples,
-                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, device);
+                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, device,
+                learningRate);
     }
 
     /** These settings running every method on {@code newDevice} (null: the source run's device). */
     public ComparisonSettings withDevice(DeviceChoice newDevice) {
         return new ComparisonSettings(sourceRun, data, compressions, methods, budget, fineTune, hessianSamples,
-                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, newDevice);
+                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, newDevice,
+                learningRate);
+    }
+
+    /** These settings fine-tuning every method at {@code rate} (null: quantize's default rate). */
+    public ComparisonSettings withLearningRate(Double rate) {
+        return new ComparisonSettings(sourceRun, data, compressions, methods, budget, fineTune, hessianSamples,
+                depthCalibrationImages, validationImages, seeds, checkpointEverySteps, command, device, rate);
     }
 
     /**
@@ -141,7 +157,8 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
     public SearchSettings search(double compression, int seed) {
         return new SearchSettings(sourceRun, data, compression, SEARCH_BITS, SEARCH_QUANTIZER, fineTune, fineTune,
                 HessianTrace.Settings.defaults().withMaxSamples(hessianSamples), 0, checkpointEverySteps,
-                depthCalibrationImages, validationImages, command, seed == 1 ? null : fineTuneSeed(seed), device);
+                depthCalibrationImages, validationImages, command, seed == 1 ? null : fineTuneSeed(seed), device,
+                learningRate);
     }
 
     /** The training seed of seed {@code k}'s fine-tunes: the source run's plus {@code k - 1}. */

@@ -144,7 +144,8 @@ public final class LayerwiseMixedPrecision {
         if (tuned == null) {
             log.accept("layerwise: " + (started ? "continuing" : "starting") + " the LSQ fine-tune of every layer, "
                     + s.budget());
-            RunConfig config = QuantizeJob.configFor(source, s.data(), q, null, null, s.device(), s.command());
+            RunConfig config = QuantizeJob.configFor(source, s.data(), q, null, s.learningRate(), s.device(),
+                    s.command());
             config = QuantizeJob.withValidationImages(QuantizeJob.withDepthCalibrationImages(config,
                     s.depthCalibrationImages()), s.validationImages());
             config = config.withTrain(config.train().withSeed(s.seed()));

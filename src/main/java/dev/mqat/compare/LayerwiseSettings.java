@@ -36,11 +36,13 @@ import java.util.List;
  * @param resume continue the run in {@code out} when it is started (its stored settings must equal these but for
  *     {@code resume}); start it otherwise
  * @param command the command line, recorded in the fine-tune's config
+ * @param learningRate base learning rate of the fine-tune, null (the default, and what a settings file written before
+ *     the key existed reads as) for {@link dev.mqat.run.QuantizeJob#DEFAULT_LEARNING_RATE}
  */
 public record LayerwiseSettings(Path sourceRun, Path data, Path out, double compression, List<Integer> bits,
         int hessianSamples, SearchSettings.Budget budget, Granularity granularity, long checkpointEverySteps,
         int depthCalibrationImages, int validationImages, long seed, DeviceChoice device, boolean resume,
-        List<String> command) {
+        List<String> command, Double learningRate) {
 
     /** The candidate bit-widths of HAWQ-V3's experiments. */
     public static final List<Integer> DEFAULT_BITS = List.of(2, 4, 8);
@@ -89,6 +91,10 @@ public record LayerwiseSettings(Path sourceRun, Path data, Path out, double comp
             throw new IllegalArgumentException("layerwise.depthCalibrationImages: expected >= 0, found "
                     + depthCalibrationImages);
         }
+        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalArgumentException("layerwise.learningRate: expected a finite number > 0, found "
+                    + learningRate);
+        }
     }
 
     /**
@@ -102,61 +108,72 @@ public record LayerwiseSettings(Path sourceRun, Path data, Path out, double comp
         long seed = RunConfig.read(sourceRun).train().seed();
         return new LayerwiseSettings(sourceRun, null, out, compression, DEFAULT_BITS, quick.hessianSamples,
                 quick.stage, Granularity.PER_TENSOR, 50, quick.depthCalibrationImages, quick.validationImages, seed,
-                null, false, List.of("mqat", "compare"));
+                null, false, List.of("mqat", "compare"), null);
     }
 
     public LayerwiseSettings withData(Path d) {
         return new LayerwiseSettings(sourceRun, d, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command,
+                learningRate);
     }
 
     public LayerwiseSettings withOut(Path o) {
         return new LayerwiseSettings(sourceRun, data, o, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command,
+                learningRate);
     }
 
     public LayerwiseSettings withCompression(double c) {
         return new LayerwiseSettings(sourceRun, data, out, c, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command,
+                learningRate);
     }
 
     public LayerwiseSettings withHessianSamples(int n) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, n, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command,
+                learningRate);
     }
 
     public LayerwiseSettings withBudget(SearchSettings.Budget b) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, b, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command,
+                learningRate);
     }
 
     public LayerwiseSettings withCheckpointEverySteps(long n) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity, n,
-                depthCalibrationImages, validationImages, seed, device, resume, command);
+                depthCalibrationImages, validationImages, seed, device, resume, command, learningRate);
     }
 
     public LayerwiseSettings withDepthCalibrationImages(int n) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, n, validationImages, seed, device, resume, command);
+                checkpointEverySteps, n, validationImages, seed, device, resume, command, learningRate);
     }
 
     public LayerwiseSettings withSeed(long s) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, s, device, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, s, device, resume, command,
+                learningRate);
     }
 
     public LayerwiseSettings withDevice(DeviceChoice d) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, d, resume, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, d, resume, command, learningRate);
     }
 
     public LayerwiseSettings withResume(boolean r) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, r, command);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, r, command, learningRate);
     }
 
     public LayerwiseSettings withCommand(List<String> c) {
         return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
-                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, c);
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, c, learningRate);
+    }
+
+    public LayerwiseSettings withLearningRate(Double rate) {
+        return new LayerwiseSettings(sourceRun, data, out, compression, bits, hessianSamples, budget, granularity,
+                checkpointEverySteps, depthCalibrationImages, validationImages, seed, device, resume, command, rate);
     }
 }

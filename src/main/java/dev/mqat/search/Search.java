@@ -392,12 +392,12 @@ public final class Search {
     }
 
     /**
-     * A fine-tune's config: {@code quantize}'s, with the search's depth-calibration count, fine-tune seed and
-     * device.
+     * A fine-tune's config: {@code quantize}'s, with the search's learning rate, depth-calibration count,
+     * fine-tune seed and device.
      */
     private static RunConfig configFor(SearchSettings s, QuantizeSettings q) {
         RunConfig c = QuantizeJob.withValidationImages(QuantizeJob.withDepthCalibrationImages(
-                QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, null, s.device(), s.command()),
+                QuantizeJob.configFor(s.sourceRun(), s.data(), q, null, s.learningRate(), s.device(), s.command()),
                 s.depthCalibrationImages()), s.validationImages());
         return s.fineTuneSeed() == null ? c : c.withTrain(c.train().withSeed(s.fineTuneSeed()));
     }

@@ -29,11 +29,14 @@ import java.util.List;
  * @param device where the engine runs every fine-tune and Hessian pass, recorded in each fine-tune's config; null
  *     for the device the source run's config records (also what a settings file written before the key existed
  *     reads as)
+ * @param learningRate base learning rate of every fine-tune, null for
+ *     {@link dev.mqat.run.QuantizeJob#DEFAULT_LEARNING_RATE} (also what a settings file written before the key
+ *     existed reads as)
  */
 public record SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits,
         QuantizerKind quantizer, Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
         long checkpointEverySteps, int depthCalibrationImages, int validationImages, List<String> command,
-        Long fineTuneSeed, DeviceChoice device) {
+        Long fineTuneSeed, DeviceChoice device, Double learningRate) {
 
     /**
      * A fine-tuning budget: exactly one of epochs and steps is positive.
@@ -121,41 +124,52 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
         if (checkpointEverySteps < 0) {
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
         }
+        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalArgumentException("learning rate: expected a finite number > 0, found " + learningRate);
+        }
     }
 
-    /** Settings whose fine-tunes use the source run's seed and device. */
+    /** Settings whose fine-tunes use the source run's seed and device and quantize's default learning rate. */
     public SearchSettings(Path sourceRun, Path data, double compression, List<Integer> bits, QuantizerKind quantizer,
             Budget probe, Budget stage, HessianTrace.Settings hessian, double probeMarginPoints,
             long checkpointEverySteps, int depthCalibrationImages, int validationImages, List<String> command) {
         this(sourceRun, data, compression, bits, quantizer, probe, stage, hessian, probeMarginPoints,
-                checkpointEverySteps, depthCalibrationImages, validationImages, command, null, null);
+                checkpointEverySteps, depthCalibrationImages, validationImages, command, null, null, null);
     }
 
     /** These settings at another size target. */
     public SearchSettings withCompression(double target) {
         return new SearchSettings(sourceRun, data, target, bits, quantizer, probe, stage, hessian, probeMarginPoints,
-                checkpointEverySteps, depthCalibrationImages, validationImages, command, fineTuneSeed, device);
+                checkpointEverySteps, depthCalibrationImages, validationImages, command, fineTuneSeed, device,
+                learningRate);
     }
 
     /** These settings with every fine-tune seeded by {@code seed} (null: the source run's seed). */
     public SearchSettings withFineTuneSeed(Long seed) {
         return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
                 probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, command, seed,
-                device);
+                device, learningRate);
     }
 
     /** These settings running on {@code newDevice} (null: the source run's device). */
     public SearchSettings withDevice(DeviceChoice newDevice) {
         return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
                 probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, command,
-                fineTuneSeed, newDevice);
+                fineTuneSeed, newDevice, learningRate);
     }
 
     /** These settings recording another command line (the one setting two equal searches may differ in). */
     public SearchSettings withCommand(List<String> newCommand) {
         return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
                 probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, newCommand,
-                fineTuneSeed, device);
+                fineTuneSeed, device, learningRate);
+    }
+
+    /** These settings fine-tuning at {@code rate} (null: quantize's default rate). */
+    public SearchSettings withLearningRate(Double rate) {
+        return new SearchSettings(sourceRun, data, compression, bits, quantizer, probe, stage, hessian,
+                probeMarginPoints, checkpointEverySteps, depthCalibrationImages, validationImages, command,
+                fineTuneSeed, device, rate);
     }
 
     /** The defaults of {@code mqat search} for a source run: 4x, bits 2,3,4,8, INQ, the quick budget. */

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import dev.mqat.run.DeviceChoice;
 import dev.mqat.run.QuantizeFixture;
+import dev.mqat.run.QuantizeJob;
 import dev.mqat.run.RunConfig;
 import dev.mqat.search.Search;
 import dev.mqat.search.SearchSettings;
@@ -46,7 +47,7 @@ class ComparisonTest {
     /** Targets 2x and 4x: the uniform baselines are 8-bit for both (one run each, shared by two rows). */
     static ComparisonSettings settings() {
         return new ComparisonSettings(floatRun, null, List.of(2.0, 4.0), List.of(Method.values()), "test",
-                SearchSettings.Budget.ofSteps(2), 2, 0, 3, 1, 1, List.of("mqat", "compare"), null);
+                SearchSettings.Budget.ofSteps(2), 2, 0, 3, 1, 1, List.of("mqat", "compare"), null, null);
     }
 
     @BeforeAll
@@ -215,6 +216,19 @@ class ComparisonTest {
     }
 
     @Test
+    void theLearningRateReachesEverySearchAndIsStored() {
+        ComparisonSettings atRate = settings().withLearningRate(2e-3);
+        assertThat(atRate.search(2.0, 1).learningRate()).as("search of seed 1").isEqualTo(2e-3);
+        assertThat(atRate.search(4.0, 2).learningRate()).as("search of seed 2").isEqualTo(2e-3);
+        assertThat(Comparison.storedSettings(cmp).learningRate()).as("stored setting").isNull();
+        Path hawqFineTune = cmp.resolve("hawq-2x").resolve(LayerwiseMixedPrecision.WORK)
+                .resolve(LayerwiseMixedPrecision.FINE_TUNE);
+        assertThat(RunConfig.read(hawqFineTune).train().learningRate()).as("no --lr: quantize's default, not the "
+                + "source run's").isEqualTo(QuantizeJob.DEFAULT_LEARNING_RATE);
+        assertThatThrownBy(() -> settings().withLearningRate(Double.NaN)).hasMessageContaining("learning rate");
+    }
+
+    @Test
     void aStartedFolderIsNotOverwritten() {
         assertThatThrownBy(() -> Comparison.run(settings(), cmp, false, Comparison.Listener.NONE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not empty");
@@ -235,7 +249,7 @@ class ComparisonTest {
         assertThat(jobs).extracting(Comparison.Job::folder).containsExactly("fp", "lsq-8bit", "inq-8bit",
                 "mqat-2x", "hawq-2x", "mqat-4x", "hawq-4x");
         ComparisonSettings two = new ComparisonSettings(floatRun, null, List.of(4.0, 8.0), List.of(Method.LSQ,
-                Method.MQAT), "quick", SearchSettings.Budget.ofSteps(2), 2, 0, 0, 2, 1, List.of("mqat"), null);
+                Method.MQAT), "quick", SearchSettings.Budget.ofSteps(2), 2, 0, 0, 2, 1, List.of("mqat"), null, null);
         assertThat(Comparison.jobs(two)).extracting(Comparison.Job::folder).containsExactly("fp", "lsq-8bit",
                 "mqat-4x", "lsq-4bit", "mqat-8x", "fp-seed2", "lsq-8bit-seed2", "mqat-4x-seed2", "lsq-4bit-seed2",
                 "mqat-8x-seed2");

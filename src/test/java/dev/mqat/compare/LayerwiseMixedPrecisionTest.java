@@ -180,13 +180,14 @@ class LayerwiseMixedPrecisionTest {
     void settingsRejectBadValuesNamingTheKey() {
         LayerwiseSettings d = settings(root.resolve("unused"));
         assertThatThrownBy(() -> new LayerwiseSettings(floatRun, null, out, 0.5, List.of(2, 4, 8), 2,
-                d.budget(), Granularity.PER_TENSOR, 1, 0, 0, 1, null, false, List.of()))
+                d.budget(), Granularity.PER_TENSOR, 1, 0, 0, 1, null, false, List.of(), null))
                 .hasMessageContaining("layerwise.compression").hasMessageContaining("0.5");
         assertThatThrownBy(() -> new LayerwiseSettings(floatRun, null, out, 4, List.of(1, 4), 2, d.budget(),
-                Granularity.PER_TENSOR, 1, 0, 0, 1, null, false, List.of())).hasMessageContaining("layerwise.bits");
+                Granularity.PER_TENSOR, 1, 0, 0, 1, null, false, List.of(), null)).hasMessageContaining("layerwise.bits");
         assertThatThrownBy(() -> new LayerwiseSettings(floatRun, null, out, 4, List.of(4, 4), 2, d.budget(),
-                Granularity.PER_TENSOR, 1, 0, 0, 1, null, false, List.of())).hasMessageContaining("twice");
+                Granularity.PER_TENSOR, 1, 0, 0, 1, null, false, List.of(), null)).hasMessageContaining("twice");
         assertThatThrownBy(() -> d.withHessianSamples(1)).hasMessageContaining("layerwise.hessianSamples");
+        assertThatThrownBy(() -> d.withLearningRate(0.0)).hasMessageContaining("layerwise.learningRate");
         assertThat(d.bits()).isEqualTo(List.of(2, 4, 8));
         assertThat(d.sourceRun().isAbsolute()).isTrue();
         assertThat(LayerwiseSettings.defaults(floatRun, out, 4).budget()).isEqualTo(SearchSettings.Budget.ofSteps(200));

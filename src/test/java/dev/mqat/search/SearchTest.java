@@ -12,6 +12,7 @@ import dev.mqat.quant.BitPlan;
 import dev.mqat.quant.QuantizerKind;
 import dev.mqat.run.DeviceChoice;
 import dev.mqat.run.QuantizeFixture;
+import dev.mqat.run.QuantizeJob;
 import dev.mqat.run.RunConfig;
 import dev.mqat.run.RunEvaluation;
 import java.io.IOException;
@@ -88,6 +89,17 @@ class SearchTest {
         SearchSettings onAuto = settings().withDevice(DeviceChoice.AUTO);
         assertThat(Search.fineTuneConfig(onAuto, BitPlan.fullPrecision(), List.of(), QuantizerKind.INQ, onAuto.probe())
                 .device()).as("a fine-tune of a search on auto").isEqualTo(DeviceChoice.AUTO);
+    }
+
+    @Test
+    void everyFineTuneTakesTheSearchsLearningRate() {
+        assertThat(RunConfig.read(searched.resolve("search/fp-control")).train().learningRate())
+                .as("no --lr: quantize's default").isEqualTo(QuantizeJob.DEFAULT_LEARNING_RATE);
+        assertThat(Search.storedSettings(searched).learningRate()).as("stored setting").isNull();
+        SearchSettings atRate = settings().withLearningRate(2e-3);
+        assertThat(Search.fineTuneConfig(atRate, BitPlan.fullPrecision(), List.of(), QuantizerKind.LSQ,
+                atRate.probe()).train().learningRate()).isEqualTo(2e-3);
+        assertThatThrownBy(() -> settings().withLearningRate(-1e-3)).hasMessageContaining("learning rate");
     }
 
     @Test
