@@ -6,6 +6,7 @@ import dev.mqat.compare.Demo;
 import dev.mqat.report.ComparisonReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +36,9 @@ final class DemoCommand implements Runnable {
     @Option(names = "--lr", paramLabel = "LR", description = SharedOptions.LR)
     Double lr;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
         if (steps != null && steps <= 0) {
@@ -53,11 +57,19 @@ final class DemoCommand implements Runnable {
         System.err.println(resume ? "demo: resuming " + out : "demo: comparing into " + out);
         ComparisonResults results;
         try {
-            results = Comparison.run(resume ? null : Demo.settings(Demo.MODEL, Demo.DATA, steps, List.of("mqat",
-                    "demo", "--out", out.toString())).withLearningRate(lr), out, resume, new ComparisonProgress());
+            results = Comparison.run(resume ? null : Demo.settings(Demo.MODEL, Demo.DATA, steps, command())
+                    .withLearningRate(lr), out, resume, new ComparisonProgress());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         CompareCommand.print(results, ComparisonReport.write(out, 4), false);
+    }
+
+    /** The command line as typed, recorded in every fine-tune's config. */
+    private List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add("mqat");
+        command.addAll(spec.commandLine().getParseResult().originalArgs());
+        return command;
     }
 }
