@@ -344,7 +344,13 @@ public final class Comparison {
             }
         }
         return new ComparisonResults(ComparisonResults.VERSION, s.sourceRun().toString(), data.toString(), s.budget(),
-                s.fineTune().toString(), s.seeds(), s.compressions(), fp32, targets.size(), rows);
+                fineTuneText(s), s.seeds(), s.compressions(), fp32, targets.size(), rows);
+    }
+
+    /** A fine-tune's budget and base learning rate, as the report states them, e.g. {@code 316 steps at lr 0.0004}. */
+    static String fineTuneText(ComparisonSettings s) {
+        double lr = s.learningRate() == null ? QuantizeJob.DEFAULT_LEARNING_RATE : s.learningRate();
+        return s.fineTune() + " at lr " + java.math.BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString();
     }
 
     private static Scored scoreRun(Path cmp, Job job, List<EvalTarget> targets) {

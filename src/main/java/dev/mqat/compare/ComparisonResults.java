@@ -24,7 +24,7 @@ import java.util.List;
  * @param source the trained float run every method started from
  * @param data the dataset scored
  * @param budget the budget preset ({@code quick}, {@code paper})
- * @param fineTune the budget of every fine-tune, e.g. {@code 200 steps}
+ * @param fineTune the budget and base learning rate of every fine-tune, e.g. {@code 200 steps at lr 0.0004}
  * @param seeds fine-tuning seeds per method
  * @param compressions the targets asked for
  * @param fp32Bytes the float model's size

@@ -226,6 +226,7 @@ class ComparisonTest {
         assertThat(RunConfig.read(hawqFineTune).train().learningRate()).as("no --lr: quantize's default, not the "
                 + "source run's").isEqualTo(QuantizeJob.DEFAULT_LEARNING_RATE);
         assertThatThrownBy(() -> settings().withLearningRate(Double.NaN)).hasMessageContaining("learning rate");
+        assertThat(results.fineTune()).as("the report states the rate").isEqualTo("2 steps at lr 0.0004");
     }
 
     @Test
