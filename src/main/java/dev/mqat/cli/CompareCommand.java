@@ -128,9 +128,7 @@ final class CompareCommand implements Runnable {
             }
         }
         List<Method> chosen = new ArrayList<>();
-        List<String> command = new ArrayList<>();
-        command.add("mqat");
-        command.addAll(spec.commandLine().getParseResult().originalArgs());
+        List<String> command = SharedOptions.commandLine(spec);
         try {
             for (String m : methods.split(",", -1)) {
                 chosen.add(Method.fromKey(m));

@@ -6,7 +6,6 @@ import dev.mqat.compare.Demo;
 import dev.mqat.report.ComparisonReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,19 +56,11 @@ final class DemoCommand implements Runnable {
         System.err.println(resume ? "demo: resuming " + out : "demo: comparing into " + out);
         ComparisonResults results;
         try {
-            results = Comparison.run(resume ? null : Demo.settings(Demo.MODEL, Demo.DATA, steps, command())
+            results = Comparison.run(resume ? null : Demo.settings(Demo.MODEL, Demo.DATA, steps, SharedOptions.commandLine(spec))
                     .withLearningRate(lr), out, resume, new ComparisonProgress());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         CompareCommand.print(results, ComparisonReport.write(out, 4), false);
-    }
-
-    /** The command line as typed, recorded in every fine-tune's config. */
-    private List<String> command() {
-        List<String> command = new ArrayList<>();
-        command.add("mqat");
-        command.addAll(spec.commandLine().getParseResult().originalArgs());
-        return command;
     }
 }

@@ -11,7 +11,6 @@ import dev.mqat.quant.QuantizerKind;
 import dev.mqat.train.OptimizerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
@@ -156,9 +155,7 @@ final class QuantizeCommand implements Runnable {
             if (data != null && !Files.isDirectory(data)) {
                 throw new UsageException("--data: dataset folder not found: " + data);
             }
-            List<String> command = new ArrayList<>();
-            command.add("mqat");
-            command.addAll(spec.commandLine().getParseResult().originalArgs());
+            List<String> command = SharedOptions.commandLine(spec);
             return QuantizeJob.configFor(model, data, settings, optimizer, lr, job.device.override(), command);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -167,9 +167,7 @@ final class SearchCommand implements Runnable {
             SearchSettings.Budget stage = stageSteps == null ? preset.stage : positive("--stage-steps", stageSteps);
             int samples = hessianSamples == null ? preset.hessianSamples : hessianSamples;
             HessianTrace.Settings hessian = HessianTrace.Settings.defaults().withMaxSamples(samples).withSeed(seed);
-            List<String> command = new ArrayList<>();
-            command.add("mqat");
-            command.addAll(spec.commandLine().getParseResult().originalArgs());
+            List<String> command = SharedOptions.commandLine(spec);
             return new SearchSettings(model.toAbsolutePath().normalize(), data == null ? null
                     : data.toAbsolutePath().normalize(), compressionTarget(), candidates, quantizer, probe,
                     stage, hessian, probeMargin, checkpointEvery,

@@ -14,6 +14,15 @@ import picocli.CommandLine.TypeConversionException;
  * <p>Renamed options keep their old spelling for one release ({@link OldSpellings}).
  */
 final class SharedOptions {
+
+    /** The command line as typed ({@code mqat} and the subcommand's arguments), recorded in run configs. */
+    static java.util.List<String> commandLine(picocli.CommandLine.Model.CommandSpec spec) {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add("mqat");
+        command.addAll(spec.commandLine().getParseResult().originalArgs());
+        return command;
+    }
+
     static final String DATA = "BOP dataset folder; a command that starts from a run reads the one the run trained on "
             + "unless this is given.";
     static final String MODEL = "Run folder written by train, quantize, search or compare; eval, predict and model "

@@ -19,7 +19,6 @@ import dev.mqat.train.PoseTrainer;
 import dev.mqat.train.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -213,9 +212,7 @@ final class TrainCommand implements Runnable {
                     .withCrops(crop == null ? CropPhase.recipeFor(model.inputSizePx()) : CropPhase.parse(crop))
                     .withMaxGradNorm(clipGradNorm)
                     .withDepthCalibrationSplit(DepthCalibrationSplit.fromKey(depthCalibrationSplit));
-            List<String> command = new ArrayList<>();
-            command.add("mqat");
-            command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+            List<String> command = SharedOptions.commandLine(spec);
             LossConfig loss = LossConfig.defaults().withPositivesPerObject(positives).withSmoothL1BetaDiameters(smoothL1Knee);
             return new RunConfig(command, data.toString(), objects, model, train, loss,
                     DecoderConfig.defaults().withRotations(rotations).withZoomBelowPx(zoomBelow).withZooms(zooms),

@@ -349,7 +349,7 @@ public final class Comparison {
 
     /** A fine-tune's budget and base learning rate, as the report states them, e.g. {@code 316 steps at lr 0.0004}. */
     static String fineTuneText(ComparisonSettings s) {
-        double lr = s.learningRate() == null ? QuantizeJob.DEFAULT_LEARNING_RATE : s.learningRate();
+        double lr = QuantizeJob.learningRate("learning rate", s.learningRate());
         return s.fineTune() + " at lr " + java.math.BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString();
     }
 

@@ -90,9 +90,7 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
         if (checkpointEverySteps < 0) {
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
         }
-        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
-            throw new IllegalArgumentException("learning rate: expected a finite number > 0, found " + learningRate);
-        }
+        dev.mqat.run.QuantizeJob.learningRate("learning rate", learningRate);
     }
 
     /**

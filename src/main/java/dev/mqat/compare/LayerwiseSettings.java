@@ -91,10 +91,7 @@ public record LayerwiseSettings(Path sourceRun, Path data, Path out, double comp
             throw new IllegalArgumentException("layerwise.depthCalibrationImages: expected >= 0, found "
                     + depthCalibrationImages);
         }
-        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
-            throw new IllegalArgumentException("layerwise.learningRate: expected a finite number > 0, found "
-                    + learningRate);
-        }
+        dev.mqat.run.QuantizeJob.learningRate("layerwise.learningRate", learningRate);
     }
 
     /**

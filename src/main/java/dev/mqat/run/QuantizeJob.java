@@ -72,6 +72,22 @@ public final class QuantizeJob {
      */
     public static final double DEFAULT_LEARNING_RATE = 4e-4;
 
+    /**
+     * The base rate a fine-tune trains at when {@code requested} is asked for: {@link #DEFAULT_LEARNING_RATE} for
+     * null.
+     *
+     * @throws IllegalArgumentException naming {@code key} when the rate is not a finite number above 0
+     */
+    public static double learningRate(String key, Double requested) {
+        if (requested == null) {
+            return DEFAULT_LEARNING_RATE;
+        }
+        if (!(requested > 0 && Double.isFinite(requested))) {
+            throw new IllegalArgumentException(key + ": expected a finite number > 0, found " + requested);
+        }
+        return requested;
+    }
+
     private QuantizeJob() {}
 
     /**
@@ -114,7 +130,7 @@ public final class QuantizeJob {
         RunConfig src = RunConfig.read(sourceRun);
         TrainConfig t = src.train();
         OptimizerKind opt = optimizer == null ? t.optimizer() : optimizer;
-        double lr = learningRate == null ? DEFAULT_LEARNING_RATE : learningRate;
+        double lr = learningRate("learning rate", learningRate);
         // stages fine-tune a finished network on whole images: training windows speed up early training only
         TrainConfig stage = t.withOptimizer(opt).withLearningRate(lr).withWarmupSteps(0)
                 .withBudget(settings.stageEpochs(), settings.stageSteps(), 0)

@@ -124,9 +124,7 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
         if (checkpointEverySteps < 0) {
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
         }
-        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
-            throw new IllegalArgumentException("learning rate: expected a finite number > 0, found " + learningRate);
-        }
+        dev.mqat.run.QuantizeJob.learningRate("learning rate", learningRate);
     }
 
     /** Settings whose fine-tunes use the source run's seed and device and quantize's default learning rate. */
