@@ -2,8 +2,11 @@ package dev.mqat.cli;
 
 import dev.mqat.quant.QuantizerKind;
 import dev.mqat.train.OptimizerKind;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -16,8 +19,8 @@ import picocli.CommandLine.TypeConversionException;
 final class SharedOptions {
 
     /** The command line as typed ({@code mqat} and the subcommand's arguments), recorded in run configs. */
-    static java.util.List<String> commandLine(picocli.CommandLine.Model.CommandSpec spec) {
-        java.util.List<String> command = new java.util.ArrayList<>();
+    static List<String> commandLine(CommandSpec spec) {
+        List<String> command = new ArrayList<>();
         command.add("mqat");
         command.addAll(spec.commandLine().getParseResult().originalArgs());
         return command;

@@ -2,6 +2,7 @@ package dev.mqat.compare;
 
 import dev.mqat.quant.QuantizerKind;
 import dev.mqat.run.DeviceChoice;
+import dev.mqat.run.QuantizeJob;
 import dev.mqat.search.HessianTrace;
 import dev.mqat.search.SearchSettings;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ public record ComparisonSettings(Path sourceRun, Path data, List<Double> compres
         if (checkpointEverySteps < 0) {
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
         }
-        dev.mqat.run.QuantizeJob.learningRate("learning rate", learningRate);
+        QuantizeJob.learningRate("learning rate", learningRate);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mqat.compare;
 
 import dev.mqat.quant.Granularity;
 import dev.mqat.run.DeviceChoice;
+import dev.mqat.run.QuantizeJob;
 import dev.mqat.run.RunConfig;
 import dev.mqat.search.SearchSettings;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ public record LayerwiseSettings(Path sourceRun, Path data, Path out, double comp
             throw new IllegalArgumentException("layerwise.depthCalibrationImages: expected >= 0, found "
                     + depthCalibrationImages);
         }
-        dev.mqat.run.QuantizeJob.learningRate("layerwise.learningRate", learningRate);
+        QuantizeJob.learningRate("layerwise.learningRate", learningRate);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mqat.search;
 
 import dev.mqat.quant.QuantizerKind;
 import dev.mqat.run.DeviceChoice;
+import dev.mqat.run.QuantizeJob;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -124,7 +125,7 @@ public record SearchSettings(Path sourceRun, Path data, double compression, List
         if (checkpointEverySteps < 0) {
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps, found " + checkpointEverySteps);
         }
-        dev.mqat.run.QuantizeJob.learningRate("learning rate", learningRate);
+        QuantizeJob.learningRate("learning rate", learningRate);
     }
 
     /** Settings whose fine-tunes use the source run's seed and device and quantize's default learning rate. */
