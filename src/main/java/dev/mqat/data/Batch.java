@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
  *
  * @param step global step index (0-based) this batch is for
  * @param epoch epoch the batch belongs to
- * @param pixels normalised input, {@code [N, 3, S, S]} row-major (see {@link BatchLoader#normalize}); null when
- *     the loader left normalisation to {@link #cropped}
+ * @param pixels normalised input, {@code [N, 3, S, S]} row-major (see {@link BatchLoader#normalize}); null until
+ *     {@link #cropped} cuts and normalises the images
  * @param images the (augmented) images with their annotations, in batch order
  */
 public record Batch(long step, int epoch, float[] pixels, List<InputImage> images) {

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The content of batch k depends only on (seed, k): the image order of each epoch is a permutation drawn from the
  * stream (seed, {@link Seeds.Purpose#EPOCH_ORDER}, epoch) and each image's augmentation from (seed,
- * {@link Seeds.Purpose#AUGMENTATION}, step, position). So a run resumed at step k sees exactly the batches an
- * uninterrupted run would, whatever the thread timing. Incomplete trailing batches are dropped.
+ * {@link Seeds.Purpose#AUGMENTATION}, step, position), and its windows ({@link WindowSides}) from (seed,
+ * {@link Seeds.Purpose#CROP}, step). So a run resumed at step k sees exactly the batches an uninterrupted run would,
+ * whatever the thread timing. Incomplete trailing batches are dropped.
  */
 public final class BatchLoader implements AutoCloseable {
     /** Input normalisation: {@code (v / 255 - MEAN) / STD} per channel. */
@@ -28,21 +29,34 @@ public final class BatchLoader implements AutoCloseable {
     private final int batchSize;
     private final long seed;
     private final Augmenter augmenter;
-    private final boolean normalize;
+    private final WindowSides windowSides;
     private final ExecutorService workers;
     private final BlockingQueue<Future<Batch>> queue;
     private final Thread feeder;
     private volatile boolean closed;
 
     /**
+     * The side of the windows cut from the images of a step's batch ({@link Batch#cropped}), 0 for whole images.
+     * Why the loader cuts them: on the trainer's thread, cutting and normalising cost 2-8 ms of a 150 ms step of
+     * 64 px windows, time in which the engine's second thread waits (docs/benchmarks.md).
+     */
+    @FunctionalInterface
+    public interface WindowSides {
+        int sideAt(long step);
+    }
+
+    /** Whole images at every step. */
+    public static final WindowSides WHOLE_IMAGES = step -> 0;
+
+    /**
      * Starts producing batches for steps {@code firstStep, firstStep + 1, ...} until {@code lastStepExclusive}.
      *
      * @param threads background threads that build batches (at least 1)
-     * @param normalize build the normalised input; false leaves {@link Batch#pixels()} null for a trainer that cuts
-     *     windows from the images and normalises those ({@link Batch#cropped})
+     * @param windowSides the window side of each step's batch; asked when the batch is built, at most a few steps
+     *     ahead of the trainer
      */
     public BatchLoader(List<InputImage> images, int batchSize, long seed, AugmentationConfig augmentation,
-            long firstStep, long lastStepExclusive, int threads, boolean normalize) {
+            long firstStep, long lastStepExclusive, int threads, WindowSides windowSides) {
         if (images.size() < batchSize) {
             throw new IllegalArgumentException("train.batchSize: " + batchSize + " is larger than the training set ("
                     + images.size() + " images)");
@@ -50,7 +64,7 @@ public final class BatchLoader implements AutoCloseable {
         this.images = images;
         this.batchSize = batchSize;
         this.seed = seed;
-        this.normalize = normalize;
+        this.windowSides = windowSides;
         this.augmenter = new Augmenter(augmentation);
         this.workers = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "mqat-batches");
@@ -96,7 +110,7 @@ public final class BatchLoader implements AutoCloseable {
         }
     }
 
-    /** Builds the batch of global step {@code step} (pure function of seed and step). */
+    /** Builds the batch of global step {@code step} (pure function of seed, step and its window side). */
     public Batch build(long step) {
         long perEpoch = stepsPerEpoch(images.size(), batchSize);
         int epoch = (int) (step / perEpoch);
@@ -107,7 +121,9 @@ public final class BatchLoader implements AutoCloseable {
             SplittableRandom r = Seeds.random(seed, Seeds.Purpose.AUGMENTATION, step, i);
             chosen.add(augmenter.apply(images.get(order[offset + i]), r));
         }
-        return new Batch(step, epoch, normalize ? normalize(chosen) : null, chosen);
+        int side = windowSides.sideAt(step);
+        Batch whole = new Batch(step, epoch, null, chosen);
+        return whole.cropped(side, Seeds.random(seed, Seeds.Purpose.CROP, step));
     }
 
     /** The image order of an epoch: a {@link #permutation} drawn from the stream (seed, epoch order, epoch). */

@@ -188,7 +188,7 @@ public final class HessianTrace {
         int samples = 0;
         boolean settled = false;
         try (BatchLoader loader = new BatchLoader(images, settings.batchSize(), batchSeed, AugmentationConfig.none(), 0,
-                settings.maxSamples(), 1, true)) {
+                settings.maxSamples(), 1, BatchLoader.WHOLE_IMAGES)) {
             while (samples < settings.maxSamples() && !settled) {
                 double[] curvatures = probe.curvatures(loader.next(), rademacher(layers, directionRandom));
                 for (int i = 0; i < curvatures.length; i++) {

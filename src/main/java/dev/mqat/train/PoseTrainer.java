@@ -192,22 +192,20 @@ public final class PoseTrainer {
                     2000);
             double lastLoss = Double.NaN;
             long endExclusive = totalSteps == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : totalSteps;
+            long budgetStart = startNanos;
+            BatchLoader.WindowSides windows = config.crops().isEmpty() ? BatchLoader.WHOLE_IMAGES
+                    : s -> config.cropAt(budgetFraction(config, s, totalSteps, budgetStart));
             try (BatchLoader loader = new BatchLoader(images, config.batchSize(), config.seed(), config.augmentation(), step,
-                    endExclusive, config.loaderThreads(), config.crops().isEmpty())) {
+                    endExclusive, config.loaderThreads(), windows)) {
                 while (step < totalSteps) {
                     double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
                     if (config.timeLimitSeconds() > 0 && elapsedSeconds >= config.timeLimitSeconds()) {
                         break;
                     }
-                    double fraction = config.timeLimitSeconds() > 0 ? elapsedSeconds / config.timeLimitSeconds()
-                            : (double) step / totalSteps;
+                    double fraction = budgetFraction(config, step, totalSteps, startNanos);
                     double lr = hook.learningRate(step, totalSteps, config.learningRateAt(step, fraction));
                     hook.beforeStep(step, totalSteps, net);
                     Batch batch = loader.next();
-                    if (!config.crops().isEmpty()) { // windows are cut and normalised here, the loader left them
-                        batch = batch.cropped(config.cropAt(fraction),
-                                Seeds.random(config.seed(), Seeds.Purpose.CROP, step));
-                    }
                     Map<String, Double> parts = new LinkedHashMap<>();
                     try (NDScope scope = new NDScope(); GradientCollector gc = manager.getEngine().newGradientCollector()) {
                         NDArray input = HostArrays.copyOf(manager, batch.pixels(), new Shape(batch.size(), 3, batch.sizePx(),
@@ -284,6 +282,15 @@ public final class PoseTrainer {
     }
 
     /** Logs a {@code stopped} event and returns the exception that ends the run, naming what is kept. */
+    /**
+     * The fraction of the budget used at {@code step}: of the wall-clock limit for a time-limited run (elapsed since
+     * {@code startNanos}), else of the step budget.
+     */
+    private static double budgetFraction(TrainConfig config, long step, long totalSteps, long startNanos) {
+        return config.timeLimitSeconds() > 0 ? (System.nanoTime() - startNanos) / 1e9 / config.timeLimitSeconds()
+                : (double) step / totalSteps;
+    }
+
     private static IllegalStateException stop(Path runDir, long step, String reason, Path lastGood) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("event", "stopped");
