@@ -193,8 +193,7 @@ public final class PoseTrainer {
             double lastLoss = Double.NaN;
             long endExclusive = totalSteps == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : totalSteps;
             long budgetStart = startNanos;
-            BatchLoader.WindowSides windows = config.crops().isEmpty() ? BatchLoader.WHOLE_IMAGES
-                    : s -> config.cropAt(budgetFraction(config, s, totalSteps, budgetStart));
+            BatchLoader.WindowSides windows = s -> config.cropAt(budgetFraction(config, s, totalSteps, budgetStart));
             try (BatchLoader loader = new BatchLoader(images, config.batchSize(), config.seed(), config.augmentation(), step,
                     endExclusive, config.loaderThreads(), windows)) {
                 while (step < totalSteps) {
